@@ -1,0 +1,1 @@
+"""Extension points: stores (datastore) and backend drivers (resources)."""

@@ -1,0 +1,330 @@
+"""Stores: where every record lives. The store is the source of truth.
+
+Every record (see esm.models) is kept whole as JSON under (collection, id) with a `version`.
+Writes are compare-and-set on that version, so two writers (threads, or ESM replicas sharing one
+database) never both win: `insert` fails when the id exists, `update` and `delete` fail when the
+stored version is not the one the caller read. Records may also claim unique keys (a service
+name, a plan id) that no other record of the same collection may hold.
+
+Subclass `Store` to keep records elsewhere; `tests/test_store_contract.py` is the contract.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from abc import ABC, abstractmethod
+from typing import Iterable, Optional, Type, TypeVar
+
+from esm.models import Record
+
+R = TypeVar("R", bound=Record)
+
+
+class StoreError(Exception):
+    """Base of the store's own failures."""
+
+
+class DuplicateId(StoreError):
+    """insert: a record with this id already exists."""
+
+
+class DuplicateKey(StoreError):
+    """A unique key (e.g. a service name) is held by another record."""
+
+    def __init__(self, key: str, value: str, owner: str):
+        super().__init__(f"{key} {value!r} is already used by {owner!r}")
+        self.key, self.value, self.owner = key, value, owner
+
+
+class VersionConflict(StoreError):
+    """update/delete: the record changed (or vanished) since it was read."""
+
+
+class StoreUnavailable(StoreError):
+    """The database cannot be reached; the request may be retried later."""
+
+
+def _dump(record: Record) -> str:
+    return json.dumps(record.to_doc(), separators=(",", ":"), ensure_ascii=False)
+
+
+def _check_unique(record: Record) -> list[tuple[str, str]]:
+    keys = record.unique_keys()
+    seen = set()
+    for key in keys:
+        if key in seen:
+            raise DuplicateKey(key[0], key[1], record.id)
+        seen.add(key)
+    return keys
+
+
+class Store(ABC):
+    """The abstract store. Methods are blocking; call them off the event loop."""
+
+    #: False when calls never block (the event loop may call them directly).
+    blocking = True
+
+    @abstractmethod
+    def get(self, cls: Type[R], record_id: str) -> Optional[R]:
+        """The record, or None."""
+
+    @abstractmethod
+    def find(self, cls: Type[R], **equals) -> list[R]:
+        """Records whose top-level fields equal the given values, oldest first."""
+
+    @abstractmethod
+    def insert(self, record: R) -> R:
+        """Store a new record; returns it at version 1. DuplicateId, DuplicateKey."""
+
+    @abstractmethod
+    def update(self, record: R) -> R:
+        """Replace the record if the stored version is record.version; returns it at version+1.
+        VersionConflict, DuplicateKey."""
+
+    @abstractmethod
+    def delete(self, record: Record) -> None:
+        """Remove the record if the stored version is record.version. VersionConflict."""
+
+    def ping(self) -> None:
+        """Raise StoreUnavailable when the store does not answer."""
+
+    def close(self) -> None:
+        """Release connections."""
+
+    def describe(self) -> str:
+        """A one-line name for logs (never a password)."""
+        return type(self).__name__
+
+
+def _with_version(record: R, version: int) -> R:
+    record.version = version
+    return record
+
+
+class InMemoryStore(Store):
+    """Records in a dict, for tests and throwaway brokers. Stored as JSON text, so what comes
+    back is a copy with exactly the round-trip semantics of the persistent stores."""
+
+    blocking = False
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._docs: dict[str, dict[str, tuple[int, str, int]]] = {}  # coll -> id -> (ver, json, seq)
+        self._keys: dict[tuple[str, str, str], str] = {}  # (coll, key, value) -> owner id
+        self._seq = 0
+
+    def _coll(self, cls) -> dict:
+        return self._docs.setdefault(cls.COLLECTION, {})
+
+    def get(self, cls, record_id):
+        entry = self._coll(cls).get(record_id)
+        return None if entry is None else cls.from_doc(json.loads(entry[1]), entry[0])
+
+    def find(self, cls, **equals):
+        with self._lock:
+            entries = sorted(self._coll(cls).values(), key=lambda e: e[2])
+        out = []
+        for version, text, _ in entries:
+            doc = json.loads(text)
+            if all(doc.get(k) == v for k, v in equals.items()):
+                out.append(cls.from_doc(doc, version))
+        return out
+
+    def _claim_keys(self, record: Record) -> None:
+        coll = record.COLLECTION
+        keys = _check_unique(record)
+        for key, value in keys:
+            owner = self._keys.get((coll, key, value))
+            if owner is not None and owner != record.id:
+                raise DuplicateKey(key, value, owner)
+        for k in [k for k, owner in self._keys.items() if k[0] == coll and owner == record.id]:
+            del self._keys[k]
+        for key, value in keys:
+            self._keys[(coll, key, value)] = record.id
+
+    def insert(self, record):
+        with self._lock:
+            coll = self._coll(record)
+            if record.id in coll:
+                raise DuplicateId(record.id)
+            self._claim_keys(record)
+            self._seq += 1
+            coll[record.id] = (1, _dump(record), self._seq)
+        return _with_version(record, 1)
+
+    def update(self, record):
+        with self._lock:
+            coll = self._coll(record)
+            current = coll.get(record.id)
+            if current is None or current[0] != record.version:
+                raise VersionConflict(record.id)
+            self._claim_keys(record)
+            coll[record.id] = (record.version + 1, _dump(record), current[2])
+        return _with_version(record, record.version + 1)
+
+    def delete(self, record):
+        with self._lock:
+            coll = self._coll(record)
+            current = coll.get(record.id)
+            if current is None or current[0] != record.version:
+                raise VersionConflict(record.id)
+            del coll[record.id]
+            for k in [k for k, o in self._keys.items() if k[0] == record.COLLECTION and o == record.id]:
+                del self._keys[k]
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS records (
+    collection TEXT NOT NULL,
+    id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (collection, id)
+);
+CREATE TABLE IF NOT EXISTS unique_keys (
+    collection TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    PRIMARY KEY (collection, key, value)
+);
+CREATE INDEX IF NOT EXISTS unique_keys_owner ON unique_keys (collection, owner);
+"""
+
+
+class SQLiteStore(Store):
+    """The default store: one SQLite file in WAL mode, one connection per thread, so the
+    request threads and the operation worker can all use it. Every write is one transaction."""
+
+    def __init__(self, path: str):
+        self.path = path
+        directory = os.path.dirname(os.path.abspath(path))
+        os.makedirs(directory, exist_ok=True)
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._all_lock = threading.Lock()
+        self._conn().executescript(_SCHEMA)
+
+    def describe(self):
+        return f"SQLite at {os.path.abspath(self.path)}"
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            # isolation_level=None: we issue BEGIN ourselves, so reads never hold a transaction.
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")  # durable across a process kill
+            self._local.conn = conn
+            with self._all_lock:
+                self._all.append(conn)
+        return conn
+
+    def get(self, cls, record_id):
+        row = self._conn().execute(
+            "SELECT version, doc FROM records WHERE collection=? AND id=?",
+            (cls.COLLECTION, record_id)).fetchone()
+        return None if row is None else cls.from_doc(json.loads(row[1]), row[0])
+
+    def find(self, cls, **equals):
+        sql = "SELECT version, doc FROM records WHERE collection=?"
+        args: list = [cls.COLLECTION]
+        for key, value in equals.items():
+            if not key.isidentifier():
+                raise ValueError(f"not a field name: {key!r}")
+            if value is None:
+                sql += f" AND json_extract(doc, '$.{key}') IS NULL"
+            else:
+                sql += f" AND json_extract(doc, '$.{key}') = ?"
+                args.append(value)
+        sql += " ORDER BY rowid"
+        rows = self._conn().execute(sql, args).fetchall()
+        return [cls.from_doc(json.loads(doc), version) for version, doc in rows]
+
+    def _write(self, fn):
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            result = fn(conn)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        return result
+
+    @staticmethod
+    def _claim_keys(conn, record: Record) -> None:
+        coll = record.COLLECTION
+        keys = _check_unique(record)
+        conn.execute("DELETE FROM unique_keys WHERE collection=? AND owner=?", (coll, record.id))
+        for key, value in keys:
+            try:
+                conn.execute("INSERT INTO unique_keys VALUES (?,?,?,?)", (coll, key, value, record.id))
+            except sqlite3.IntegrityError:
+                owner = conn.execute(
+                    "SELECT owner FROM unique_keys WHERE collection=? AND key=? AND value=?",
+                    (coll, key, value)).fetchone()
+                raise DuplicateKey(key, value, owner[0] if owner else "?") from None
+
+    def insert(self, record):
+        def do(conn):
+            try:
+                conn.execute("INSERT INTO records VALUES (?,?,1,?)",
+                             (record.COLLECTION, record.id, _dump(record)))
+            except sqlite3.IntegrityError:
+                raise DuplicateId(record.id) from None
+            self._claim_keys(conn, record)
+        self._write(do)
+        return _with_version(record, 1)
+
+    def update(self, record):
+        def do(conn):
+            cur = conn.execute(
+                "UPDATE records SET version=version+1, doc=? WHERE collection=? AND id=? AND version=?",
+                (_dump(record), record.COLLECTION, record.id, record.version))
+            if cur.rowcount != 1:
+                raise VersionConflict(record.id)
+            self._claim_keys(conn, record)
+        self._write(do)
+        return _with_version(record, record.version + 1)
+
+    def delete(self, record):
+        def do(conn):
+            cur = conn.execute("DELETE FROM records WHERE collection=? AND id=? AND version=?",
+                               (record.COLLECTION, record.id, record.version))
+            if cur.rowcount != 1:
+                raise VersionConflict(record.id)
+            conn.execute("DELETE FROM unique_keys WHERE collection=? AND owner=?",
+                         (record.COLLECTION, record.id))
+        self._write(do)
+
+    def ping(self):
+        try:
+            self._conn().execute("SELECT 1").fetchone()
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(str(exc)) from exc
+
+    def close(self):
+        with self._all_lock:
+            for conn in self._all:
+                try:
+                    conn.close()
+                except sqlite3.Error:
+                    pass
+            self._all.clear()
+        self._local = threading.local()
+
+
+def store_from_url(url: str) -> Store:
+    """`memory`, `sqlite:///relative/path.db` or `sqlite:////absolute/path.db`."""
+    if url == "memory":
+        return InMemoryStore()
+    if url.startswith("sqlite:///"):
+        path = url[len("sqlite:///"):]
+        if not path:
+            raise ValueError("ESM_STORE sqlite URL needs a file path: sqlite:///esm-data/esm.db")
+        return SQLiteStore(path)
+    scheme = url.split(":", 1)[0]
+    raise ValueError(f"ESM_STORE: unsupported store {scheme!r} (use memory or sqlite:///path/file.db)")

@@ -1,0 +1,239 @@
+"""Backends realize service instances; the EPM knows which backend serves which manifest type.
+
+A `Backend` is given the stored manifest and the instance (or binding) record and must be
+idempotent: the operation worker may call the same method again after a crash. Backends tag
+what they create with the instance id, so they need no memory of their own.
+
+Subclass `Backend`, then `epm.register(MyBackend())`; its `manifest_types` become valid values
+of a manifest's `manifest_type`.
+"""
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Optional
+
+import yaml
+
+from esm.models import Binding, Manifest, ServiceInstance
+
+OPERATION_KINDS = ("provision", "update", "deprovision", "bind", "unbind")
+
+
+class ManifestInvalid(ValueError):
+    """The manifest content is not acceptable to the backend; the message says why."""
+
+
+class BackendFailure(RuntimeError):
+    """The backend could not do what was asked; the message is shown to the platform."""
+
+
+class OperationCancelled(RuntimeError):
+    """The operation was stopped (a delete arrived, or its deadline passed)."""
+
+
+@dataclass
+class OperationContext:
+    """What a running backend call may ask: should it stop?"""
+    should_stop: Callable[[], bool] = lambda: False
+
+    def sleep(self, seconds: float, step: float = 0.05) -> None:
+        """Sleep, waking early (OperationCancelled) when the operation is stopped."""
+        end = time.monotonic() + seconds
+        while True:
+            if self.should_stop():
+                raise OperationCancelled("operation stopped")
+            left = end - time.monotonic()
+            if left <= 0:
+                return
+            time.sleep(min(step, left))
+
+
+@dataclass
+class BindResult:
+    credentials: dict = field(default_factory=dict)
+    endpoints: list = field(default_factory=list)  # OSB endpoint objects
+
+
+@dataclass
+class ProvisionResult:
+    dashboard_url: Optional[str] = None
+
+
+class Backend(ABC):
+    """A driver that realizes instances of one or more manifest types."""
+
+    manifest_types: tuple[str, ...] = ()
+
+    @abstractmethod
+    def validate_manifest(self, manifest: Manifest) -> None:
+        """Raise ManifestInvalid with a readable reason when the content is not acceptable."""
+
+    def requires_async(self, manifest: Manifest, kind: str) -> bool:
+        """True when operation `kind` cannot complete inside the request."""
+        return True
+
+    @abstractmethod
+    def provision(self, instance: ServiceInstance, manifest: Manifest,
+                  ctx: OperationContext) -> ProvisionResult:
+        ...
+
+    @abstractmethod
+    def update(self, instance: ServiceInstance, manifest: Manifest, ctx: OperationContext) -> None:
+        """`instance` already carries the target plan/parameters."""
+
+    @abstractmethod
+    def deprovision(self, instance: ServiceInstance, manifest: Optional[Manifest],
+                    ctx: OperationContext) -> None:
+        """Remove everything of the instance; succeed when nothing is there."""
+
+    @abstractmethod
+    def bind(self, instance: ServiceInstance, binding: Binding, manifest: Manifest,
+             ctx: OperationContext) -> BindResult:
+        ...
+
+    @abstractmethod
+    def unbind(self, instance: ServiceInstance, binding: Binding, manifest: Optional[Manifest],
+               ctx: OperationContext) -> None:
+        ...
+
+    def owned_resources(self, instance_id: Optional[str] = None) -> list[dict]:
+        """Objects this backend holds (for one instance, or all), as small descriptive dicts."""
+        return []
+
+    def ping(self) -> None:
+        """Raise BackendFailure when the backend cannot be reached."""
+
+
+class EPM:
+    """The registry of backends by manifest type."""
+
+    def __init__(self, backends: Iterable[Backend] = ()):
+        self._by_type: dict[str, Backend] = {}
+        for backend in backends:
+            self.register(backend)
+
+    @classmethod
+    def default(cls) -> "EPM":
+        return cls([DummyBackend()])
+
+    def register(self, backend: Backend) -> None:
+        for manifest_type in backend.manifest_types:
+            self._by_type[manifest_type] = backend
+
+    @property
+    def manifest_types(self) -> list[str]:
+        return sorted(self._by_type)
+
+    def backend_for(self, manifest_type: str) -> Backend:
+        """KeyError when no registered backend accepts the type."""
+        return self._by_type[manifest_type]
+
+    @property
+    def backends(self) -> list[Backend]:
+        return list({id(b): b for b in self._by_type.values()}.values())
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without anchors/aliases: refuses 'billion laughs' documents outright."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "YAML aliases are not allowed",
+                                              event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def load_yaml_mapping(text: str) -> dict:
+    """Parse manifest content that must be a YAML mapping (no aliases). ManifestInvalid."""
+    try:
+        data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise ManifestInvalid(f"manifest_content is not valid YAML: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ManifestInvalid("manifest_content must be a YAML mapping")
+    return data
+
+
+@dataclass(frozen=True)
+class DummySpec:
+    seconds: dict  # operation kind -> seconds
+    fail_on: frozenset
+    credentials: dict
+    dashboard_url: Optional[str]
+
+
+class DummyBackend(Backend):
+    """Creates nothing, but behaves like a real backend: per-operation durations (0 = inside the
+    request, > 0 = async-only), failures on demand, credentials on bind. For platform teams
+    testing their integration.
+
+    manifest_content (YAML), every key optional:
+        provision_seconds: 2      # also update_, deprovision_, bind_, unbind_seconds
+        fail_on: [update]         # operation kinds that fail
+        credentials: {uri: "dummy://user:pass@host"}
+        dashboard_url: http://dashboard.example/instance
+    """
+
+    manifest_types = ("dummy",)
+    KEYS = {f"{k}_seconds" for k in OPERATION_KINDS} | {"fail_on", "credentials", "dashboard_url"}
+
+    def parse(self, manifest: Manifest) -> DummySpec:
+        data = load_yaml_mapping(manifest.manifest_content)
+        unknown = sorted(str(k) for k in data if k not in self.KEYS)
+        if unknown:
+            raise ManifestInvalid(f"dummy manifest: unknown keys {', '.join(unknown)}; "
+                                  f"allowed: {', '.join(sorted(self.KEYS))}")
+        seconds = {}
+        for kind in OPERATION_KINDS:
+            value = data.get(f"{kind}_seconds", 0)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 86400:
+                raise ManifestInvalid(f"dummy manifest: {kind}_seconds must be a number of seconds "
+                                      f"between 0 and 86400, got {value!r}")
+            seconds[kind] = float(value)
+        fail_on = data.get("fail_on", [])
+        if not isinstance(fail_on, list) or any(k not in OPERATION_KINDS for k in fail_on):
+            raise ManifestInvalid(f"dummy manifest: fail_on must be a list of operation kinds "
+                                  f"({', '.join(OPERATION_KINDS)}), got {fail_on!r}")
+        credentials = data.get("credentials", {})
+        if not isinstance(credentials, dict):
+            raise ManifestInvalid("dummy manifest: credentials must be a mapping")
+        dashboard_url = data.get("dashboard_url")
+        if dashboard_url is not None and not (isinstance(dashboard_url, str) and dashboard_url):
+            raise ManifestInvalid("dummy manifest: dashboard_url must be a non-empty string")
+        return DummySpec(seconds, frozenset(fail_on), credentials, dashboard_url)
+
+    def validate_manifest(self, manifest):
+        self.parse(manifest)
+
+    def requires_async(self, manifest, kind):
+        return self.parse(manifest).seconds[kind] > 0
+
+    def _run(self, manifest: Optional[Manifest], kind: str, ctx: OperationContext) -> DummySpec:
+        if manifest is None:  # the manifest is gone: deletes still succeed
+            return DummySpec({k: 0.0 for k in OPERATION_KINDS}, frozenset(), {}, None)
+        spec = self.parse(manifest)
+        ctx.sleep(spec.seconds[kind])
+        if kind in spec.fail_on:
+            raise BackendFailure(f"dummy backend: {kind} fails as the manifest's fail_on asks")
+        return spec
+
+    def provision(self, instance, manifest, ctx):
+        return ProvisionResult(dashboard_url=self._run(manifest, "provision", ctx).dashboard_url)
+
+    def update(self, instance, manifest, ctx):
+        self._run(manifest, "update", ctx)
+
+    def deprovision(self, instance, manifest, ctx):
+        self._run(manifest, "deprovision", ctx)
+
+    def bind(self, instance, binding, manifest, ctx):
+        spec = self._run(manifest, "bind", ctx)
+        return BindResult(credentials=dict(spec.credentials))
+
+    def unbind(self, instance, binding, manifest, ctx):
+        self._run(manifest, "unbind", ctx)

@@ -1,0 +1,153 @@
+"""create_app: the Connexion AsyncApp serving api.yaml, with the ESM's middlewares and error
+handlers, wired to one store, one EPM and the broker built on them."""
+from __future__ import annotations
+
+import contextlib
+import copy
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+import connexion
+import yaml
+from connexion import AsyncApp
+from connexion.exceptions import ProblemException
+from connexion.lifecycle import ConnexionResponse
+from connexion.middleware import MiddlewarePosition
+from starlette.exceptions import HTTPException
+
+from adapters.datastore import Store, StoreUnavailable, store_from_url
+from adapters.resources import EPM
+from esm import middleware as mw
+from esm.config import Settings
+from esm.errors import BrokerError
+from esm.registry import Registry
+
+log = logging.getLogger("esm")
+
+SPEC_PATH = Path(__file__).resolve().parent.parent / "api.yaml"
+
+
+@dataclass
+class Services:
+    """Everything a handler needs, reachable as connexion.context['esm']."""
+    settings: Settings
+    store: Store
+    epm: EPM
+    registry: Registry
+
+    def start(self) -> None:
+        pass
+
+    def stop(self) -> None:
+        self.store.close()
+
+
+def load_spec() -> dict:
+    with open(SPEC_PATH, encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def documented_spec(spec: dict, settings: Settings) -> dict:
+    """The spec as served: it asks for basic auth only when the broker enforces it."""
+    served = copy.deepcopy(spec)
+    if not settings.auth_enabled:
+        served.pop("security", None)
+    return served
+
+
+def _error(status: int, code: str, description: str, headers: Optional[dict] = None) -> ConnexionResponse:
+    return ConnexionResponse(status_code=status, mimetype="application/json", headers=headers,
+                             body=json.dumps({"error": code, "description": description or code}))
+
+
+_CODES = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
+          405: "MethodNotAllowed", 406: "NotAcceptable", 409: "Conflict", 413: "PayloadTooLarge",
+          415: "UnsupportedMediaType", 422: "UnprocessableEntity"}
+
+
+async def _broker_error(_request, exc: BrokerError) -> ConnexionResponse:
+    return ConnexionResponse(status_code=exc.status, mimetype="application/json",
+                             body=json.dumps(exc.body()))
+
+
+async def _store_unavailable(_request, exc: StoreUnavailable) -> ConnexionResponse:
+    log.warning("store unavailable: %s", exc)
+    return _error(503, "ServiceUnavailable", "the broker's store is unreachable; retry later",
+                  {"Retry-After": "5"})
+
+
+async def _problem(_request, exc: ProblemException) -> ConnexionResponse:
+    status = exc.status
+    description = exc.detail or exc.title
+    if status == 415:  # OSB 2.14: a body refused for its content type gets 400
+        status = 400
+        description = f"{description}; send the body as Content-Type: application/json"
+    return _error(status, _CODES.get(status, "BadRequest" if status < 500 else "InternalError"),
+                  str(description))
+
+
+async def _http_exception(_request, exc: HTTPException) -> ConnexionResponse:
+    return _error(exc.status_code, _CODES.get(exc.status_code, "HTTPError"), str(exc.detail))
+
+
+async def _unexpected(_request, exc: Exception) -> ConnexionResponse:
+    log.error("unexpected error", exc_info=exc)
+    return _error(500, "InternalError", "the broker failed unexpectedly; see its log")
+
+
+def create_app(settings: Optional[Settings] = None, store: Optional[Store] = None,
+               epm: Optional[EPM] = None, validate_responses: bool = False) -> AsyncApp:
+    settings = settings or Settings()
+    store = store if store is not None else store_from_url(settings.store_url)
+    epm = epm or EPM.default()
+    services = Services(settings, store, epm, Registry(store, epm))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app):
+        services.start()
+        try:
+            yield
+        finally:
+            services.stop()
+
+    spec = load_spec()
+    routed_spec = copy.deepcopy(spec)
+    routed_spec.pop("security", None)  # BasicAuthMiddleware enforces it, for every route alike
+
+    app = AsyncApp(__name__, lifespan=lifespan)
+    app.add_api(routed_spec, validate_responses=validate_responses, strict_validation=False,
+                swagger_ui_options=connexion.options.SwaggerUIOptions(
+                    swagger_ui=True, swagger_ui_path="/ui", spec_path="/openapi.json"))
+    app.services = services  # for tests and runesm
+
+    # added first = outermost
+    app.add_middleware(mw.RequestIdentityMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(mw.SpecDocumentMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                       spec=documented_spec(spec, settings))
+    if settings.auth_enabled:
+        app.add_middleware(mw.BasicAuthMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                           username=settings.username, password=settings.password)
+    app.add_middleware(mw.APIVersionMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(mw.OriginatingIdentityMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(mw.BodyGuardMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                       max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(_ServicesMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                       services=services)
+
+    app.add_error_handler(BrokerError, _broker_error)
+    app.add_error_handler(StoreUnavailable, _store_unavailable)
+    app.add_error_handler(ProblemException, _problem)
+    app.add_error_handler(HTTPException, _http_exception)
+    app.add_error_handler(Exception, _unexpected)
+    return app
+
+
+class _ServicesMiddleware(mw._HTTPMiddleware):
+    """Hands the broker's services to the handlers through connexion.context."""
+
+    async def handle(self, scope, receive, send):
+        mw.context_of(scope)["esm"] = self.options["services"]
+        await self.app(scope, receive, send)

@@ -1,0 +1,79 @@
+"""Settings: the one place that reads the environment."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Optional
+
+LOOPBACK = "127.0.0.1"
+
+
+class ConfigError(ValueError):
+    """A setting is missing, malformed or unsafe; the message names the setting."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    ip: str = LOOPBACK
+    port: int = 8080
+    username: Optional[str] = None
+    password: Optional[str] = None
+    data_dir: str = "esm-data"
+    store_url: str = "sqlite:///esm-data/esm.db"
+    max_body_bytes: int = 1024 * 1024
+    operation_timeout: int = 3600
+    log_level: str = "INFO"
+
+    @property
+    def auth_enabled(self) -> bool:
+        return self.username is not None
+
+    @classmethod
+    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
+        env = os.environ if env is None else env
+        username = env.get("ESM_BROKER_USERNAME") or None
+        password = env.get("ESM_BROKER_PASSWORD") or None
+        if (username is None) != (password is None):
+            raise ConfigError(
+                "set both ESM_BROKER_USERNAME and ESM_BROKER_PASSWORD to turn on basic auth, "
+                "or neither to listen on 127.0.0.1 without credentials")
+        ip = env.get("ESM_IP") or LOOPBACK
+        if username is None and ip != LOOPBACK:
+            raise ConfigError(
+                f"refusing to listen on {ip} without credentials: set ESM_BROKER_USERNAME and "
+                "ESM_BROKER_PASSWORD, or leave ESM_IP unset to listen on 127.0.0.1 only")
+        data_dir = env.get("ESM_DATA_DIR") or "esm-data"
+        store_url = env.get("ESM_STORE") or f"sqlite:///{Path(data_dir) / 'esm.db'}"
+        log_level = (env.get("ESM_LOG_LEVEL") or "INFO").upper()
+        if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ConfigError(f"ESM_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}")
+        return cls(
+            ip=ip,
+            port=_int(env, "ESM_PORT", 8080, minimum=0),
+            username=username,
+            password=password,
+            data_dir=data_dir,
+            store_url=store_url,
+            max_body_bytes=_int(env, "ESM_MAX_BODY_BYTES", 1024 * 1024),
+            operation_timeout=_int(env, "ESM_OPERATION_TIMEOUT", 3600),
+            log_level=log_level,
+        )
+
+    def __repr__(self) -> str:  # never print the password
+        hidden = "***" if self.password else None
+        return (f"Settings(ip={self.ip!r}, port={self.port}, username={self.username!r}, "
+                f"password={hidden!r}, store_url={self.store_url!r})")

@@ -1,0 +1,1 @@
+"""Thin HTTP handlers: unpack the request, call the broker, shape the response."""

@@ -1,0 +1,28 @@
+"""What every handler shares: the broker's services and a way to run blocking calls."""
+from __future__ import annotations
+
+import functools
+
+import anyio.to_thread
+from connexion.context import context
+
+from esm.app import Services
+
+
+def services() -> Services:
+    return context["esm"]
+
+
+async def run(fn, *args, **kwargs):
+    """Call fn off the event loop when the store blocks (SQLite, MongoDB), directly otherwise."""
+    if services().store.blocking:
+        return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
+    return fn(*args, **kwargs)
+
+
+def originating_identity():
+    return context.get("originating_identity")
+
+
+def request_identity():
+    return context.get("request_identity")

@@ -1,0 +1,40 @@
+"""/v2/et: service types, manifests and instances, for service providers and operators."""
+from esm.controllers.common import run, services
+
+
+async def register_service_type(body):
+    entry, created = await run(services().registry.register_service_type, body)
+    return entry, 201 if created else 200
+
+
+async def delete_service_type(service_id):
+    await run(services().registry.delete_service_type, service_id)
+    return {}, 200
+
+
+async def put_manifest(manifest_id, body):
+    manifest, created = await run(services().registry.put_manifest, manifest_id, body)
+    return manifest.to_api(), 201 if created else 200
+
+
+async def get_manifest(manifest_id):
+    return (await run(services().registry.get_manifest, manifest_id)).to_api(), 200
+
+
+async def list_manifests():
+    manifests = await run(services().registry.list_manifests)
+    return {"manifests": [m.to_api() for m in manifests]}, 200
+
+
+async def delete_manifest(manifest_id):
+    await run(services().registry.delete_manifest, manifest_id)
+    return {}, 200
+
+
+async def list_instances():
+    return {"instances": []}, 200
+
+
+async def get_instance(instance_id):
+    from esm.errors import NotFound
+    raise NotFound("x")

@@ -1,0 +1,264 @@
+"""Plain ASGI middlewares, one per protocol concern, run before Connexion routes a request.
+
+Order (outermost first): request identity echo, the spec documents, basic auth, API version,
+originating identity, body guard. Each answers a failing request itself with an OSB error body,
+so a rejected request never reaches the broker.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import json
+import re
+from typing import Callable, Iterable, Optional
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+REQUEST_IDENTITY = b"x-broker-api-request-identity"
+MIN_MINOR_VERSION = 12
+MAX_JSON_DEPTH = 64
+JSON_TYPES = ("application/json",)
+
+# Paths that need neither credentials nor an API version: the Swagger UI and the spec.
+PUBLIC_PATHS = ("/v2/ui", "/v2/openapi.json", "/v2/swagger.json", "/health")
+
+
+def is_public(path: str) -> bool:
+    return any(path == p or path.startswith(p + "/") for p in PUBLIC_PATHS)
+
+
+def context_of(scope: Scope) -> dict:
+    """The dict Connexion exposes to handlers as `connexion.context`."""
+    return scope.setdefault("extensions", {}).setdefault("connexion_context", {})
+
+
+def header(scope: Scope, name: bytes) -> Optional[bytes]:
+    for key, value in scope["headers"]:
+        if key == name:
+            return value
+    return None
+
+
+async def send_json(send: Send, status: int, body: dict, headers: Iterable = ()) -> None:
+    payload = json.dumps(body).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(payload)).encode()), *headers]})
+    await send({"type": "http.response.body", "body": payload})
+
+
+async def send_error(send: Send, status: int, code: str, description: str,
+                     headers: Iterable = ()) -> None:
+    await send_json(send, status, {"error": code, "description": description}, headers)
+
+
+class _HTTPMiddleware:
+    """Runs `handle` for HTTP requests; everything else (lifespan) passes straight through."""
+
+    def __init__(self, app: ASGIApp, **options):
+        self.app = app
+        self.options = options
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+        else:
+            await self.handle(scope, receive, send)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class RequestIdentityMiddleware(_HTTPMiddleware):
+    """Echo X-Broker-API-Request-Identity on every response, errors included (OSB 2.15)."""
+
+    async def handle(self, scope, receive, send):
+        identity = header(scope, REQUEST_IDENTITY)
+        if identity is None:
+            await self.app(scope, receive, send)
+            return
+        context_of(scope)["request_identity"] = identity.decode("latin-1")
+
+        async def send_with_identity(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = dict(message)
+                message["headers"] = [*message.get("headers", []), (REQUEST_IDENTITY, identity)]
+            await send(message)
+
+        await self.app(scope, receive, send_with_identity)
+
+
+class SpecDocumentMiddleware(_HTTPMiddleware):
+    """Serve the documented spec at /v2/openapi.json and /v2/swagger.json. Options: spec (dict)."""
+
+    async def handle(self, scope, receive, send):
+        if scope["path"] in ("/v2/openapi.json", "/v2/swagger.json") and scope["method"] in ("GET", "HEAD"):
+            await send_json(send, 200, self.options["spec"])
+        else:
+            await self.app(scope, receive, send)
+
+
+class BasicAuthMiddleware(_HTTPMiddleware):
+    """HTTP basic auth on every non-public path. Options: username, password (str)."""
+
+    def __init__(self, app, *, username: str, password: str):
+        super().__init__(app)
+        self.username = username.encode()
+        self.password = password.encode()
+
+    def _authorized(self, value: Optional[bytes]) -> bool:
+        if not value or not value[:6].lower() == b"basic ":
+            return False
+        try:
+            user, _, password = base64.b64decode(value[6:].strip(), validate=True).partition(b":")
+        except (binascii.Error, ValueError):
+            return False
+        # compare both in constant time, and always both, so timing tells nothing
+        user_ok = hmac.compare_digest(user, self.username)
+        password_ok = hmac.compare_digest(password, self.password)
+        return user_ok and password_ok
+
+    async def handle(self, scope, receive, send):
+        if is_public(scope["path"]) or self._authorized(header(scope, b"authorization")):
+            await self.app(scope, receive, send)
+        else:
+            await send_error(send, 401, "Unauthorized", "missing or wrong broker credentials "
+                             "(HTTP basic auth)", [(b"www-authenticate", b'Basic realm="ESM"')])
+
+
+_VERSION = re.compile(rb"^\s*(\d+)\.(\d+)\s*$")
+
+
+class APIVersionMiddleware(_HTTPMiddleware):
+    """X-Broker-API-Version must be 2.x with x >= 12 on every API route (412 otherwise)."""
+
+    async def handle(self, scope, receive, send):
+        if is_public(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        value = header(scope, b"x-broker-api-version")
+        match = _VERSION.match(value) if value is not None else None
+        if match and int(match.group(1)) == 2 and int(match.group(2)) >= MIN_MINOR_VERSION:
+            context_of(scope)["api_version"] = (2, int(match.group(2)))
+            await self.app(scope, receive, send)
+            return
+        said = "missing" if value is None else f"{value.decode('latin-1')!r}"
+        await send_error(send, 412, "PreconditionFailed",
+                         f"X-Broker-API-Version is {said}; this broker supports OSB API 2.12 "
+                         "and later 2.x (2.12 to 2.17), e.g. 'X-Broker-API-Version: 2.17'")
+
+
+def parse_originating_identity(value: str) -> dict:
+    """'<platform> <base64 JSON object>' -> {'platform': ..., 'value': {...}}; ValueError."""
+    platform, sep, encoded = value.partition(" ")
+    if not sep or not platform or not encoded or " " in encoded.strip():
+        raise ValueError("expected '<platform> <base64-encoded JSON object>'")
+    try:
+        payload = json.loads(base64.b64decode(encoded.strip(), validate=True).decode("utf-8"))
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError(f"the value is not base64 of a JSON object ({exc.__class__.__name__})") from None
+    if not isinstance(payload, dict):
+        raise ValueError("the decoded value must be a JSON object")
+    return {"platform": platform, "value": payload}
+
+
+class OriginatingIdentityMiddleware(_HTTPMiddleware):
+    """Parse X-Broker-API-Originating-Identity into connexion.context; malformed -> 400."""
+
+    async def handle(self, scope, receive, send):
+        value = header(scope, b"x-broker-api-originating-identity")
+        if value is not None and not is_public(scope["path"]):
+            try:
+                context_of(scope)["originating_identity"] = parse_originating_identity(
+                    value.decode("latin-1"))
+            except ValueError as exc:
+                await send_error(send, 400, "BadRequest",
+                                 f"malformed X-Broker-API-Originating-Identity: {exc}")
+                return
+        await self.app(scope, receive, send)
+
+
+def json_depth(value) -> int:
+    """Nesting depth of parsed JSON, without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            deepest = max(deepest, depth)
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
+
+
+class BodyGuardMiddleware(_HTTPMiddleware):
+    """Refuse, before anything parses them: bodies over max_body_bytes (413), and JSON bodies that
+    are not UTF-8, not JSON, or nested deeper than MAX_JSON_DEPTH (400). Options: max_body_bytes."""
+
+    async def handle(self, scope, receive, send):
+        limit = self.options["max_body_bytes"]
+        declared = header(scope, b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._too_large(send, limit)
+            return
+        if scope["method"] in ("GET", "HEAD", "OPTIONS") and declared in (None, b"0"):
+            await self.app(scope, receive, send)
+            return
+        chunks, size, more = [], 0, True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":  # client went away
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                await self._too_large(send, limit)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        if body and self._is_json(scope):
+            problem = self._json_problem(body)
+            if problem:
+                await send_error(send, 400, "BadRequest", problem)
+                return
+        await self.app(scope, _replay(body, receive), send)
+
+    @staticmethod
+    def _is_json(scope) -> bool:
+        ctype = (header(scope, b"content-type") or b"").split(b";")[0].strip().lower()
+        return ctype.decode("latin-1") in JSON_TYPES or ctype.endswith(b"+json")
+
+    @staticmethod
+    def _json_problem(body: bytes) -> Optional[str]:
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return f"the body is not valid UTF-8 (byte {exc.start})"
+        try:
+            value = json.loads(text)
+        except RecursionError:
+            return f"the JSON body is nested too deeply (at most {MAX_JSON_DEPTH} levels)"
+        except ValueError as exc:
+            return f"the body is not valid JSON: {exc}"
+        if json_depth(value) > MAX_JSON_DEPTH:
+            return f"the JSON body is nested too deeply (at most {MAX_JSON_DEPTH} levels)"
+        return None
+
+    @staticmethod
+    async def _too_large(send, limit):
+        await send_error(send, 413, "PayloadTooLarge", f"the body is larger than {limit} bytes "
+                         "(ESM_MAX_BODY_BYTES)")
+
+
+def _replay(body: bytes, receive: Receive) -> Callable:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay

@@ -1,0 +1,169 @@
+"""The records the broker keeps. Every record is stored whole, as JSON, under its `id`, and
+carries a `version` the store uses for compare-and-set (0 = never stored)."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Optional
+
+
+def utcnow() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass
+class Record:
+    COLLECTION: ClassVar[str]
+    id: str
+
+    def __post_init__(self):
+        # `version` is kept out of the dataclass fields so that it never lands inside the doc.
+        self.version = getattr(self, "version", 0)
+
+    def to_doc(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+    @classmethod
+    def from_doc(cls, doc: dict, version: int):
+        names = {f.name for f in dataclasses.fields(cls)}
+        record = cls(**{k: v for k, v in doc.items() if k in names})
+        record.version = version
+        return record
+
+    def unique_keys(self) -> list[tuple[str, str]]:
+        """(key, value) pairs that no other record of the same collection may hold."""
+        return []
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A read-only view of one plan of a service type, with service-level defaults applied."""
+    service: dict
+    entry: dict
+
+    @property
+    def id(self) -> str:
+        return self.entry["id"]
+
+    @property
+    def name(self) -> str:
+        return self.entry["name"]
+
+    @property
+    def bindable(self) -> bool:
+        return bool(self.entry.get("bindable", self.service.get("bindable", False)))
+
+    @property
+    def plan_updateable(self) -> bool:
+        return bool(self.entry.get("plan_updateable", self.service.get("plan_updateable", False)))
+
+    @property
+    def maximum_polling_duration(self) -> Optional[int]:
+        return self.entry.get("maximum_polling_duration")
+
+    @property
+    def maintenance_version(self) -> Optional[str]:
+        return (self.entry.get("maintenance_info") or {}).get("version")
+
+    def parameters_schema(self, target: str, action: str) -> Optional[dict]:
+        """target: service_instance | service_binding; action: create | update."""
+        return (((self.entry.get("schemas") or {}).get(target) or {}).get(action) or {}).get("parameters")
+
+
+@dataclass
+class ServiceType(Record):
+    """A registered OSB service object (`entry`, exactly as the provider sent it)."""
+    COLLECTION: ClassVar[str] = "service_types"
+    name: str = ""
+    entry: dict = field(default_factory=dict)
+
+    @property
+    def plans(self) -> list[Plan]:
+        return [Plan(self.entry, p) for p in self.entry.get("plans", [])]
+
+    def plan(self, plan_id: str) -> Optional[Plan]:
+        return next((p for p in self.plans if p.id == plan_id), None)
+
+    def unique_keys(self):
+        return [("name", self.name)] + [("plan_id", p.id) for p in self.plans]
+
+
+@dataclass
+class Manifest(Record):
+    """How a plan is realized: a backend (`manifest_type`) and its content."""
+    COLLECTION: ClassVar[str] = "manifests"
+    service_id: str = ""
+    plan_id: str = ""
+    manifest_type: str = ""
+    manifest_content: str = ""
+    endpoints: dict = field(default_factory=dict)
+    config: dict = field(default_factory=dict)
+
+    def unique_keys(self):
+        return [("plan_id", self.plan_id)]
+
+    def to_api(self) -> dict:
+        return self.to_doc()
+
+
+@dataclass
+class ServiceInstance(Record):
+    COLLECTION: ClassVar[str] = "instances"
+    service_id: str = ""
+    plan_id: str = ""
+    parameters: dict = field(default_factory=dict)
+    context: dict = field(default_factory=dict)
+    organization_guid: Optional[str] = None
+    space_guid: Optional[str] = None
+    maintenance_version: Optional[str] = None
+    dashboard_url: Optional[str] = None
+    metadata: dict = field(default_factory=dict)
+    # provisioning | ready | updating | deprovisioning | failed | deleted
+    state: str = "provisioning"
+    created_at: str = field(default_factory=utcnow)
+    deleted_at: Optional[str] = None
+    operation_id: Optional[str] = None  # the last operation, running or finished
+    backend_state: dict = field(default_factory=dict)  # whatever the backend needs to remember
+
+
+@dataclass
+class Binding(Record):
+    COLLECTION: ClassVar[str] = "bindings"
+    instance_id: str = ""
+    service_id: str = ""
+    plan_id: str = ""
+    parameters: dict = field(default_factory=dict)
+    context: dict = field(default_factory=dict)
+    bind_resource: dict = field(default_factory=dict)
+    app_guid: Optional[str] = None
+    predecessor_binding_id: Optional[str] = None
+    credentials: dict = field(default_factory=dict)
+    endpoints: list = field(default_factory=list)
+    # binding | ready | unbinding | failed | deleted
+    state: str = "binding"
+    created_at: str = field(default_factory=utcnow)
+    deleted_at: Optional[str] = None
+    operation_id: Optional[str] = None
+
+
+IN_PROGRESS, SUCCEEDED, FAILED = "in progress", "succeeded", "failed"
+
+
+@dataclass
+class Operation(Record):
+    COLLECTION: ClassVar[str] = "operations"
+    kind: str = ""  # provision | update | deprovision | bind | unbind
+    instance_id: str = ""
+    binding_id: Optional[str] = None
+    state: str = IN_PROGRESS
+    description: str = ""
+    started_at: str = field(default_factory=utcnow)
+    finished_at: Optional[str] = None
+    deadline: Optional[float] = None  # epoch seconds
+    owner: Optional[str] = None  # the worker holding the lease
+    lease_expires: Optional[float] = None
+    originating_identity: Optional[dict] = None
+    request_identity: Optional[str] = None
+    target: dict[str, Any] = field(default_factory=dict)  # what the operation is to reach
+    attempts: int = 0

@@ -1,0 +1,153 @@
+"""What service providers register: service types (with their plans) and deployment manifests.
+The OSB catalog is read from here."""
+from __future__ import annotations
+
+from typing import Optional
+
+from adapters.datastore import DuplicateId, DuplicateKey, Store, VersionConflict
+from adapters.resources import EPM, ManifestInvalid
+from esm.catalog import validate_service_entry
+from esm.errors import BadRequest, Conflict, NotFound
+from esm.models import Manifest, Plan, ServiceInstance, ServiceType
+
+RETRIES = 5  # compare-and-set retries when a concurrent writer changed the same record
+
+
+class Registry:
+    def __init__(self, store: Store, epm: EPM):
+        self.store = store
+        self.epm = epm
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def catalog(self) -> dict:
+        return {"services": [st.entry for st in self.store.find(ServiceType)]}
+
+    def service_type(self, service_id: str) -> Optional[ServiceType]:
+        return self.store.get(ServiceType, service_id)
+
+    def plan(self, service_id: str, plan_id: str) -> tuple[Optional[ServiceType], Optional[Plan]]:
+        service = self.service_type(service_id)
+        return service, (service.plan(plan_id) if service else None)
+
+    def manifest_for_plan(self, plan_id: str) -> Optional[Manifest]:
+        found = self.store.find(Manifest, plan_id=plan_id)
+        return found[0] if found else None
+
+    def _live_instances(self, **equals) -> list[ServiceInstance]:
+        return [i for i in self.store.find(ServiceInstance, **equals) if i.state != "deleted"]
+
+    # -- service types -------------------------------------------------------------------------
+
+    def register_service_type(self, entry: dict) -> tuple[dict, bool]:
+        """Store the service object; returns (entry, created)."""
+        validate_service_entry(entry)
+        for _ in range(RETRIES):
+            new = ServiceType(entry["id"], name=entry["name"], entry=entry)
+            existing = self.store.get(ServiceType, new.id)
+            try:
+                if existing is None:
+                    self.store.insert(new)
+                    return entry, True
+                dropped = {p.id for p in existing.plans} - {p.id for p in new.plans}
+                self._refuse_dropping_used_plans(new.id, dropped)
+                new.version = existing.version
+                self.store.update(new)
+                self._remove_manifests(lambda m: m.plan_id in dropped)
+                return entry, False
+            except DuplicateKey as exc:
+                raise Conflict(f"service type {exc.owner!r} already uses {exc.key} {exc.value!r}; "
+                               "service names and plan ids must be unique across the catalog") from None
+            except (DuplicateId, VersionConflict):
+                continue  # a concurrent registration of the same id won; read again
+        raise Conflict(f"service type {entry['id']!r} is being changed concurrently; retry")
+
+    def _refuse_dropping_used_plans(self, service_id: str, dropped: set) -> None:
+        used = sorted({i.plan_id for i in self._live_instances(service_id=service_id)} & dropped)
+        if used:
+            raise Conflict(f"plan {used[0]!r} still has service instances; deprovision them "
+                           "before removing the plan")
+
+    def _remove_manifests(self, which) -> None:
+        for manifest in self.store.find(Manifest):
+            if which(manifest):
+                try:
+                    self.store.delete(manifest)
+                except VersionConflict:
+                    pass  # changed or removed concurrently; the newer writer decides
+
+    def delete_service_type(self, service_id: str) -> None:
+        service = self.store.get(ServiceType, service_id)
+        if service is None:
+            raise NotFound(f"no service type with id {service_id!r}")
+        if self._live_instances(service_id=service_id):
+            raise Conflict(f"service type {service_id!r} still has service instances; "
+                           "deprovision them first")
+        try:
+            self.store.delete(service)
+        except VersionConflict:
+            raise Conflict(f"service type {service_id!r} changed concurrently; retry") from None
+        self._remove_manifests(lambda m: m.service_id == service_id)
+
+    # -- manifests -----------------------------------------------------------------------------
+
+    def put_manifest(self, manifest_id: str, body: dict) -> tuple[Manifest, bool]:
+        if body.get("id", manifest_id) != manifest_id:
+            raise BadRequest(f"body id {body['id']!r} differs from the path id {manifest_id!r}")
+        manifest = Manifest(
+            manifest_id, service_id=body["service_id"], plan_id=body["plan_id"],
+            manifest_type=body["manifest_type"], manifest_content=body["manifest_content"],
+            endpoints=body.get("endpoints") or {}, config=body.get("config") or {})
+        service, plan = self.plan(manifest.service_id, manifest.plan_id)
+        if service is None:
+            raise BadRequest(f"no service type with id {manifest.service_id!r}; register it first")
+        if plan is None:
+            raise BadRequest(f"service type {manifest.service_id!r} has no plan {manifest.plan_id!r}")
+        try:
+            backend = self.epm.backend_for(manifest.manifest_type)
+        except KeyError:
+            raise BadRequest(f"unknown manifest_type {manifest.manifest_type!r}; this broker "
+                             f"accepts: {', '.join(self.epm.manifest_types)}") from None
+        try:
+            backend.validate_manifest(manifest)
+        except ManifestInvalid as exc:
+            raise BadRequest(str(exc)) from None
+        for _ in range(RETRIES):
+            existing = self.store.get(Manifest, manifest_id)
+            try:
+                if existing is None:
+                    return self.store.insert(manifest), True
+                self._refuse_retyping_used_plan(existing, manifest)
+                manifest.version = existing.version
+                return self.store.update(manifest), False
+            except DuplicateKey as exc:
+                raise Conflict(f"plan {manifest.plan_id!r} already has manifest {exc.owner!r}; "
+                               "a plan has one manifest") from None
+            except (DuplicateId, VersionConflict):
+                continue
+        raise Conflict(f"manifest {manifest_id!r} is being changed concurrently; retry")
+
+    def _refuse_retyping_used_plan(self, old: Manifest, new: Manifest) -> None:
+        moved = (old.plan_id, old.manifest_type) != (new.plan_id, new.manifest_type)
+        if moved and self._live_instances(plan_id=old.plan_id):
+            raise Conflict(f"plan {old.plan_id!r} has service instances made from manifest "
+                           f"{old.id!r}; its plan and manifest_type cannot change until they are gone")
+
+    def get_manifest(self, manifest_id: str) -> Manifest:
+        manifest = self.store.get(Manifest, manifest_id)
+        if manifest is None:
+            raise NotFound(f"no manifest with id {manifest_id!r}")
+        return manifest
+
+    def list_manifests(self) -> list[Manifest]:
+        return self.store.find(Manifest)
+
+    def delete_manifest(self, manifest_id: str) -> None:
+        manifest = self.get_manifest(manifest_id)
+        if self._live_instances(plan_id=manifest.plan_id):
+            raise Conflict(f"plan {manifest.plan_id!r} still has service instances; "
+                           "deprovision them before removing its manifest")
+        try:
+            self.store.delete(manifest)
+        except VersionConflict:
+            raise Conflict(f"manifest {manifest_id!r} changed concurrently; retry") from None

@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""Start the ESM: settings from the environment, then serve the app with uvicorn."""
+import logging
+import sys
+import warnings
+
+import uvicorn
+
+# starlette warns at import about its test client, which the ESM never uses
+warnings.filterwarnings("ignore", message=".*starlette.testclient.*")
+
+from esm.app import create_app
+from esm.config import ConfigError, Settings
+
+
+def main() -> int:
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        print(f"esm: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log = logging.getLogger("esm")
+    try:
+        app = create_app(settings)
+    except ValueError as exc:  # e.g. an unsupported ESM_STORE
+        print(f"esm: {exc}", file=sys.stderr)
+        return 2
+    log.info("store: %s", app.services.store.describe())
+    if settings.auth_enabled:
+        log.info("basic auth on; listening on %s:%d", settings.ip, settings.port)
+    else:
+        log.warning("no credentials configured (ESM_BROKER_USERNAME/ESM_BROKER_PASSWORD): "
+                    "listening on 127.0.0.1:%d only, without authentication", settings.port)
+    uvicorn.run(app, host=settings.ip, port=settings.port, log_level=settings.log_level.lower(),
+                access_log=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
