@@ -152,7 +152,7 @@ class APIVersionMiddleware(_HTTPMiddleware):
 def parse_originating_identity(value: str) -> dict:
     """'<platform> <base64 JSON object>' -> {'platform': ..., 'value': {...}}; ValueError."""
     platform, sep, encoded = value.partition(" ")
-    if not sep or not platform or not encoded or " " in encoded.strip():
+    if not sep or not platform or not encoded or " " in encoded:
         raise ValueError("expected '<platform> <base64-encoded JSON object>'")
     try:
         payload = json.loads(base64.b64decode(encoded.strip(), validate=True).decode("utf-8"))

@@ -1,0 +1,61 @@
+import warnings
+
+import pytest
+
+warnings.filterwarnings("ignore", message=".*starlette.testclient.*")
+
+from tests.server import broker  # noqa: E402
+from tests.stores import ClearableMemoryStore  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def _shared_broker():
+    store = ClearableMemoryStore()
+    with broker(store=store) as client:
+        yield client, store
+
+
+@pytest.fixture
+def api(_shared_broker):
+    """A live broker on the memory store, no credentials, emptied before each test."""
+    client, store = _shared_broker
+    store.clear()
+    return client
+
+
+SERVICE = {
+    "id": "svc-mysql",
+    "name": "mysql",
+    "description": "A MySQL database",
+    "bindable": True,
+    "plans": [
+        {"id": "plan-small", "name": "small", "description": "One small database"},
+        {"id": "plan-large", "name": "large", "description": "One large database", "free": False},
+    ],
+}
+
+
+def service(**changes):
+    """A valid service object, deep-copied, with top-level changes."""
+    import copy
+    entry = copy.deepcopy(SERVICE)
+    entry.update(changes)
+    return entry
+
+
+def manifest(**changes):
+    body = {"id": "m-small", "service_id": "svc-mysql", "plan_id": "plan-small",
+            "manifest_type": "dummy", "manifest_content": "provision_seconds: 0\n"}
+    body.update(changes)
+    return body
+
+
+def assert_osb_error(response, status, code=None):
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert isinstance(body, dict)
+    assert isinstance(body.get("description"), str) and body["description"], body
+    assert isinstance(body.get("error"), str) and body["error"], body
+    if code is not None:
+        assert body["error"] == code, body
+    return body

@@ -1,0 +1,22 @@
+"""The stores the contract suite runs against. Later stores add a factory here."""
+from adapters.datastore import InMemoryStore, SQLiteStore
+
+
+def memory_store(tmp_path):
+    return InMemoryStore()
+
+
+def sqlite_store(tmp_path):
+    return SQLiteStore(str(tmp_path / "esm.db"))
+
+
+STORE_FACTORIES = {"memory": memory_store, "sqlite": sqlite_store}
+
+
+class ClearableMemoryStore(InMemoryStore):
+    """Test-only: one live broker serves many tests, each starting from an empty store."""
+
+    def clear(self):
+        with self._lock:
+            self._docs.clear()
+            self._keys.clear()

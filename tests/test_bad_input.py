@@ -1,0 +1,76 @@
+"""Bad bodies are clean 4xx with an OSB error body and change nothing; never a 5xx."""
+import json
+
+import httpx
+import pytest
+
+from esm.config import Settings
+from tests.conftest import assert_osb_error, service
+from tests.server import VERSION, broker
+
+JSON = {**VERSION, "Content-Type": "application/json"}
+
+
+def raw_put(api, path, content, headers=JSON):
+    return httpx.put(f"{api.base_url}{path}", content=content, headers=headers)
+
+
+@pytest.mark.parametrize("content", [b"{", b"{'id': 1}", b"", b"null", b"[]", b"42", b'"text"',
+                                     b'{"id": "a",}', b"\x00\x01"])
+def test_malformed_or_non_object_json_is_400(api, content):
+    assert_osb_error(raw_put(api, "/v2/et/catalog", content), 400)
+    assert api.get("/v2/catalog").json() == {"services": []}
+
+
+def test_non_utf8_bytes_are_400(api):
+    body = json.dumps(service()).encode().replace(b"A MySQL", b"A \xff\xfeSQL")
+    assert "UTF-8" in assert_osb_error(raw_put(api, "/v2/et/catalog", body), 400)["description"]
+
+
+@pytest.mark.parametrize("depth", [65, 1000, 100_000])
+def test_absurdly_nested_json_is_400(api, depth):
+    entry = service()
+    entry["metadata"] = json.loads("[" * 10 + "]" * 10)
+    nested = "[" * depth + "]" * depth
+    body = json.dumps(entry).replace('"metadata": [[[[[[[[[[]]]]]]]]]]', f'"metadata": {nested}')
+    assert "nested" in assert_osb_error(raw_put(api, "/v2/et/catalog", body.encode()), 400)["description"]
+
+
+def test_reasonable_nesting_is_accepted(api):
+    entry = service(metadata={"a": json.loads("[" * 30 + "]" * 30)})
+    assert api.put("/v2/et/catalog", json=entry).status_code == 201
+
+
+@pytest.mark.parametrize("ctype", ["text/plain", "application/x-www-form-urlencoded", "application/xml"])
+def test_a_wrong_content_type_is_400(api, ctype):
+    response = raw_put(api, "/v2/et/catalog", json.dumps(service()).encode(),
+                       {**VERSION, "Content-Type": ctype})
+    assert "application/json" in assert_osb_error(response, 400)["description"]
+    assert api.get("/v2/catalog").json() == {"services": []}
+
+
+def test_a_missing_body_is_400(api):
+    assert_osb_error(httpx.put(f"{api.base_url}/v2/et/catalog", headers=JSON), 400)
+
+
+def test_a_body_over_the_limit_is_413_whether_declared_or_streamed():
+    with broker(Settings(store_url="memory", max_body_bytes=2048)) as small:
+        big = json.dumps(service(description="x" * 4096)).encode()
+        assert_osb_error(raw_put(small, "/v2/et/catalog", big), 413, "PayloadTooLarge")
+
+        def chunks():  # no Content-Length: the broker must count as it reads
+            for _ in range(8):
+                yield b" " * 1024
+
+        streamed = httpx.put(f"{small.base_url}/v2/et/catalog", content=chunks(), headers=JSON)
+        assert_osb_error(streamed, 413)
+        assert small.get("/v2/catalog").json() == {"services": []}
+        assert small.put("/v2/et/catalog", json=service()).status_code == 201
+
+
+@pytest.mark.parametrize("method, path", [("GET", "/v2/nowhere"), ("POST", "/v2/catalog"),
+                                          ("DELETE", "/v2/catalog")])
+def test_unknown_routes_and_methods_get_an_osb_error_body(api, method, path):
+    response = api.request(method, path)
+    assert response.status_code in (404, 405)
+    assert_osb_error(response, response.status_code)

@@ -1,0 +1,161 @@
+"""The Store contract: every store (memory, SQLite, later MongoDB) must pass this suite unchanged."""
+import threading
+
+import pytest
+
+from adapters.datastore import DuplicateId, DuplicateKey, VersionConflict
+from esm.models import Manifest, ServiceInstance, ServiceType
+from tests.stores import STORE_FACTORIES
+
+
+@pytest.fixture(params=sorted(STORE_FACTORIES))
+def store(request, tmp_path):
+    s = STORE_FACTORIES[request.param](tmp_path)
+    yield s
+    s.close()
+
+
+def service_type(sid="s1", name="one", plans=("p1",)):
+    return ServiceType(sid, name=name, entry={"id": sid, "name": name,
+                                               "plans": [{"id": p} for p in plans]})
+
+
+def test_insert_then_get_round_trips_any_json_exactly(store):
+    tricky = {"a.b": {"$set": [1, 2.5, None, True]}, "new\nline": "tab\tand ünïcödé ☃",
+              "deep": {"x": [{"y": {"z": []}}]}, "": "empty key"}
+    stored = store.insert(ServiceInstance("i1", parameters=tricky, context={"k": "v"}))
+    assert stored.version == 1
+    back = store.get(ServiceInstance, "i1")
+    assert back.parameters == tricky and back.context == {"k": "v"} and back.version == 1
+
+
+def test_get_of_unknown_id_is_none(store):
+    assert store.get(ServiceInstance, "nope") is None
+
+
+def test_same_id_in_two_collections_are_separate_records(store):
+    store.insert(ServiceInstance("x"))
+    store.insert(Manifest("x", plan_id="p"))
+    assert store.get(ServiceInstance, "x") is not None and store.get(Manifest, "x") is not None
+
+
+def test_insert_of_existing_id_fails_and_keeps_the_first(store):
+    store.insert(ServiceInstance("i1", plan_id="first"))
+    with pytest.raises(DuplicateId):
+        store.insert(ServiceInstance("i1", plan_id="second"))
+    assert store.get(ServiceInstance, "i1").plan_id == "first"
+
+
+def test_update_is_compare_and_set_on_version(store):
+    first = store.insert(ServiceInstance("i1", state="provisioning"))
+    stale = store.get(ServiceInstance, "i1")
+    first.state = "ready"
+    assert store.update(first).version == 2
+    stale.state = "failed"
+    with pytest.raises(VersionConflict):
+        store.update(stale)
+    assert store.get(ServiceInstance, "i1").state == "ready"
+
+
+def test_update_of_missing_record_is_a_conflict(store):
+    ghost = ServiceInstance("ghost")
+    ghost.version = 1
+    with pytest.raises(VersionConflict):
+        store.update(ghost)
+    assert store.get(ServiceInstance, "ghost") is None
+
+
+def test_delete_is_compare_and_set_on_version(store):
+    store.insert(ServiceInstance("i1"))
+    stale = store.get(ServiceInstance, "i1")
+    fresh = store.update(store.get(ServiceInstance, "i1"))
+    with pytest.raises(VersionConflict):
+        store.delete(stale)
+    store.delete(fresh)
+    assert store.get(ServiceInstance, "i1") is None
+    with pytest.raises(VersionConflict):
+        store.delete(fresh)
+
+
+def test_unique_keys_refuse_a_second_holder_and_leave_nothing_behind(store):
+    store.insert(service_type("s1", "mysql", ("p1",)))
+    with pytest.raises(DuplicateKey) as caught:
+        store.insert(service_type("s2", "mysql", ("p2",)))
+    assert caught.value.owner == "s1"
+    assert store.get(ServiceType, "s2") is None
+    with pytest.raises(DuplicateKey):
+        store.insert(service_type("s3", "other", ("p9", "p1")))
+    assert store.get(ServiceType, "s3") is None
+    store.insert(service_type("s4", "other", ("p9",)))  # p9 was not kept by the failed insert
+
+
+def test_update_moves_unique_keys_and_a_refused_update_changes_nothing(store):
+    s1 = store.insert(service_type("s1", "mysql", ("p1",)))
+    s2 = store.insert(service_type("s2", "redis", ("p2",)))
+    renamed = service_type("s1", "mariadb", ("p1b",))
+    renamed.version = s1.version
+    store.update(renamed)
+    store.insert(service_type("s3", "mysql", ("p1",)))  # old name and plan id are free again
+    clash = service_type("s2", "mariadb", ("p2",))
+    clash.version = s2.version
+    with pytest.raises(DuplicateKey):
+        store.update(clash)
+    kept = store.get(ServiceType, "s2")
+    assert kept.name == "redis" and kept.version == s2.version
+    with pytest.raises(DuplicateKey):
+        store.insert(service_type("s5", "redis", ("p5",)))  # s2 still holds its name
+
+
+def test_delete_releases_unique_keys(store):
+    s1 = store.insert(service_type("s1", "mysql", ("p1",)))
+    store.delete(s1)
+    store.insert(service_type("s2", "mysql", ("p1",)))
+
+
+def test_find_filters_on_fields_in_insertion_order(store):
+    for i, plan in enumerate(["a", "b", "a", "c", "a"]):
+        store.insert(ServiceInstance(f"i{i}", plan_id=plan))
+    assert [r.id for r in store.find(ServiceInstance, plan_id="a")] == ["i0", "i2", "i4"]
+    assert [r.id for r in store.find(ServiceInstance)] == ["i0", "i1", "i2", "i3", "i4"]
+    assert store.find(ServiceInstance, plan_id="zzz") == []
+    assert [r.id for r in store.find(ServiceInstance, deleted_at=None, plan_id="c")] == ["i3"]
+
+
+def test_concurrent_inserts_of_one_id_have_exactly_one_winner(store):
+    wins, barrier = [], threading.Barrier(16)
+
+    def attempt(n):
+        barrier.wait()
+        try:
+            store.insert(ServiceInstance("same", plan_id=str(n)))
+            wins.append(n)
+        except DuplicateId:
+            pass
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(16)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert len(wins) == 1
+    assert store.get(ServiceInstance, "same").plan_id == str(wins[0])
+
+
+def test_concurrent_compare_and_set_from_one_version_has_exactly_one_winner(store):
+    store.insert(ServiceInstance("i1", state="provisioning"))
+    wins, barrier = [], threading.Barrier(16)
+
+    def attempt(n):
+        record = store.get(ServiceInstance, "i1")
+        barrier.wait()
+        record.state = f"by-{n}"
+        try:
+            store.update(record)
+            wins.append(n)
+        except VersionConflict:
+            pass
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(16)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert len(wins) == 1
+    final = store.get(ServiceInstance, "i1")
+    assert final.state == f"by-{wins[0]}" and final.version == 2
