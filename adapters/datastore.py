@@ -63,8 +63,10 @@ def _check_unique(record: Record) -> list[tuple[str, str]]:
 class Store(ABC):
     """The abstract store. Methods are blocking; call them off the event loop."""
 
-    #: False when calls never block (the event loop may call them directly).
-    blocking = True
+    #: Whether reads / writes may block for long (network, lock waits). Calls that do are run
+    #: off the event loop; the others are made on it, which saves a thread hop per request.
+    blocking_reads = True
+    blocking_writes = True
 
     @abstractmethod
     def get(self, cls: Type[R], record_id: str) -> Optional[R]:
@@ -107,7 +109,7 @@ class InMemoryStore(Store):
     """Records in a dict, for tests and throwaway brokers. Stored as JSON text, so what comes
     back is a copy with exactly the round-trip semantics of the persistent stores."""
 
-    blocking = False
+    blocking_reads = blocking_writes = False
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -196,7 +198,12 @@ CREATE INDEX IF NOT EXISTS unique_keys_owner ON unique_keys (collection, owner);
 
 class SQLiteStore(Store):
     """The default store: one SQLite file in WAL mode, one connection per thread, so the
-    request threads and the operation worker can all use it. Every write is one transaction."""
+    request threads and the operation worker can all use it. Every write is one transaction.
+    One ESM process per file: SQLite is not shared between replicas (use MongoDB for that)."""
+
+    # WAL readers never wait for writers, so reads are quick enough for the event loop;
+    # writes may wait for the write lock, so they run in a thread.
+    blocking_reads = False
 
     def __init__(self, path: str):
         self.path = path

@@ -1,6 +1,6 @@
 """GET /v2/catalog."""
-from esm.controllers.common import run, services
+from esm.controllers.common import read, services
 
 
 async def get_catalog():
-    return await run(services().registry.catalog), 200
+    return await read(services().registry.catalog), 200

@@ -14,8 +14,15 @@ def services() -> Services:
 
 
 async def run(fn, *args, **kwargs):
-    """Call fn off the event loop when the store blocks (SQLite, MongoDB), directly otherwise."""
-    if services().store.blocking:
+    """Call fn, which may write, off the event loop when the store's writes can block."""
+    if services().store.blocking_writes:
+        return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
+    return fn(*args, **kwargs)
+
+
+async def read(fn, *args, **kwargs):
+    """Call fn, which only reads, off the event loop when the store's reads can block."""
+    if services().store.blocking_reads:
         return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
     return fn(*args, **kwargs)
 

@@ -1,5 +1,5 @@
 """/v2/et: service types, manifests and instances, for service providers and operators."""
-from esm.controllers.common import run, services
+from esm.controllers.common import read, run, services
 
 
 async def register_service_type(body):
@@ -18,11 +18,11 @@ async def put_manifest(manifest_id, body):
 
 
 async def get_manifest(manifest_id):
-    return (await run(services().registry.get_manifest, manifest_id)).to_api(), 200
+    return (await read(services().registry.get_manifest, manifest_id)).to_api(), 200
 
 
 async def list_manifests():
-    manifests = await run(services().registry.list_manifests)
+    manifests = await read(services().registry.list_manifests)
     return {"manifests": [m.to_api() for m in manifests]}, 200
 
 
