@@ -15,7 +15,7 @@ import os
 import sqlite3
 import threading
 from abc import ABC, abstractmethod
-from typing import Iterable, Optional, Type, TypeVar
+from typing import Callable, Optional, Type, TypeVar
 
 from esm.models import Record
 
@@ -63,6 +63,8 @@ def _check_unique(record: Record) -> list[tuple[str, str]]:
 class Store(ABC):
     """The abstract store. Methods are blocking; call them off the event loop."""
 
+    #: True when several ESM processes may share the store (then operation leases matter).
+    shared = False
     #: Whether reads / writes may block for long (network, lock waits). Calls that do are run
     #: off the event loop; the others are made on it, which saves a thread hop per request.
     blocking_reads = True
@@ -88,6 +90,21 @@ class Store(ABC):
     @abstractmethod
     def delete(self, record: Record) -> None:
         """Remove the record if the stored version is record.version. VersionConflict."""
+
+    def mutate(self, cls: Type[R], record_id: str, change: Callable[[R], bool],
+               attempts: int = 100) -> Optional[R]:
+        """Read, change, compare-and-set, again on conflict. `change(record)` edits the record
+        in place and returns False to leave it as it is. Returns the record as it ends up, or
+        None when there is none."""
+        for _ in range(attempts):
+            record = self.get(cls, record_id)
+            if record is None or change(record) is False:
+                return record
+            try:
+                return self.update(record)
+            except VersionConflict:
+                continue
+        raise VersionConflict(f"{record_id}: gave up after {attempts} concurrent changes")
 
     def ping(self) -> None:
         """Raise StoreUnavailable when the store does not answer."""

@@ -98,6 +98,10 @@ class Backend(ABC):
                ctx: OperationContext) -> None:
         ...
 
+    def planned_dashboard_url(self, instance: ServiceInstance, manifest: Manifest) -> Optional[str]:
+        """The dashboard URL, when it is known before provisioning (OSB wants it in the 202)."""
+        return None
+
     def owned_resources(self, instance_id: Optional[str] = None) -> list[dict]:
         """Objects this backend holds (for one instance, or all), as small descriptive dicts."""
         return []
@@ -212,6 +216,9 @@ class DummyBackend(Backend):
 
     def requires_async(self, manifest, kind):
         return self.parse(manifest).seconds[kind] > 0
+
+    def planned_dashboard_url(self, instance, manifest):
+        return self.parse(manifest).dashboard_url
 
     def _run(self, manifest: Optional[Manifest], kind: str, ctx: OperationContext) -> DummySpec:
         if manifest is None:  # the manifest is gone: deletes still succeed

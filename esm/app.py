@@ -23,6 +23,8 @@ from adapters.resources import EPM
 from esm import middleware as mw
 from esm.config import Settings
 from esm.errors import BrokerError
+from esm.broker import Broker
+from esm.operations import Worker
 from esm.registry import Registry
 
 log = logging.getLogger("esm")
@@ -37,11 +39,20 @@ class Services:
     store: Store
     epm: EPM
     registry: Registry
+    worker: Worker
+    broker: Broker
+
+    @classmethod
+    def build(cls, settings: Settings, store: Store, epm: EPM) -> "Services":
+        registry = Registry(store, epm)
+        worker = Worker(store, epm, registry, settings)
+        return cls(settings, store, epm, registry, worker, Broker(store, epm, registry, worker))
 
     def start(self) -> None:
-        pass
+        self.worker.start()
 
     def stop(self) -> None:
+        self.worker.stop()
         self.store.close()
 
 
@@ -103,7 +114,7 @@ def create_app(settings: Optional[Settings] = None, store: Optional[Store] = Non
     settings = settings or Settings()
     store = store if store is not None else store_from_url(settings.store_url)
     epm = epm or EPM.default()
-    services = Services(settings, store, epm, Registry(store, epm))
+    services = Services.build(settings, store, epm)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app):

@@ -36,6 +36,8 @@ class Settings:
     store_url: str = "sqlite:///esm-data/esm.db"
     max_body_bytes: int = 1024 * 1024
     operation_timeout: int = 3600
+    operation_lease: int = 15
+    worker_threads: int = 32
     log_level: str = "INFO"
 
     @property
@@ -70,6 +72,8 @@ class Settings:
             store_url=store_url,
             max_body_bytes=_int(env, "ESM_MAX_BODY_BYTES", 1024 * 1024),
             operation_timeout=_int(env, "ESM_OPERATION_TIMEOUT", 3600),
+            operation_lease=_int(env, "ESM_OPERATION_LEASE", 15, minimum=2),
+            worker_threads=_int(env, "ESM_WORKER_THREADS", 32),
             log_level=log_level,
         )
 

@@ -71,5 +71,11 @@ class RequiresApp(Unprocessable):
     code = "RequiresApp"
 
 
+class BackendError(BrokerError):
+    """An operation that ran inside the request failed in the backend (the platform then runs
+    orphan mitigation for provision and bind, as OSB asks for a 5xx)."""
+    status, code = 502, "BackendError"
+
+
 class ServiceUnavailable(BrokerError):
     status, code = 503, "ServiceUnavailable"

@@ -124,7 +124,7 @@ class ServiceInstance(Record):
     created_at: str = field(default_factory=utcnow)
     deleted_at: Optional[str] = None
     operation_id: Optional[str] = None  # the last operation, running or finished
-    backend_state: dict = field(default_factory=dict)  # whatever the backend needs to remember
+    requested: dict = field(default_factory=dict)  # the provision request, to spot identical repeats
 
 
 @dataclass
@@ -145,6 +145,7 @@ class Binding(Record):
     created_at: str = field(default_factory=utcnow)
     deleted_at: Optional[str] = None
     operation_id: Optional[str] = None
+    requested: dict = field(default_factory=dict)  # the bind request, to spot identical repeats
 
 
 IN_PROGRESS, SUCCEEDED, FAILED = "in progress", "succeeded", "failed"

@@ -7,6 +7,7 @@ import anyio.to_thread
 from connexion.context import context
 
 from esm.app import Services
+from esm.broker import Caller
 
 
 def services() -> Services:
@@ -27,9 +28,6 @@ async def read(fn, *args, **kwargs):
     return fn(*args, **kwargs)
 
 
-def originating_identity():
-    return context.get("originating_identity")
-
-
-def request_identity():
-    return context.get("request_identity")
+def caller() -> Caller:
+    """Who asked, as the protocol middlewares parsed it."""
+    return Caller(context.get("originating_identity"), context.get("request_identity"))

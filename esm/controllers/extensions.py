@@ -31,10 +31,10 @@ async def delete_manifest(manifest_id):
     return {}, 200
 
 
+
 async def list_instances():
-    return {"instances": []}, 200
+    return {"instances": await read(services().broker.instance_views)}, 200
 
 
 async def get_instance(instance_id):
-    from esm.errors import NotFound
-    raise NotFound("x")
+    return (await read(services().broker.instance_views, instance_id))[0], 200

@@ -1,10 +1,38 @@
-from esm.errors import BrokerError
+"""/v2/service_instances/{instance_id}: provision, update, deprovision, fetch, last_operation."""
+from esm.broker import last_operation_body
+from esm.controllers.common import caller, read, run, services
+from esm.models import IN_PROGRESS
 
-class NotImplementedYet(BrokerError):
-    status, code = 501, "NotImplemented"
+RETRY_AFTER_SECONDS = "1"
 
-async def provision(instance_id, body, accepts_incomplete=False): raise NotImplementedYet("x")
-async def update(instance_id, body, accepts_incomplete=False): raise NotImplementedYet("x")
-async def deprovision(instance_id, service_id, plan_id, accepts_incomplete=False): raise NotImplementedYet("x")
-async def fetch(instance_id, service_id=None, plan_id=None): raise NotImplementedYet("x")
-async def last_operation(instance_id, service_id=None, plan_id=None, operation=None): raise NotImplementedYet("x")
+
+async def provision(instance_id, body, accepts_incomplete=False):
+    status, answer = await run(services().broker.provision, instance_id, body,
+                               accepts_incomplete, caller())
+    return answer, status
+
+
+async def update(instance_id, body, accepts_incomplete=False):
+    status, answer = await run(services().broker.update, instance_id, body,
+                               accepts_incomplete, caller())
+    return answer, status
+
+
+async def deprovision(instance_id, service_id, plan_id, accepts_incomplete=False):
+    status, answer = await run(services().broker.deprovision, instance_id, accepts_incomplete,
+                               caller())
+    return answer, status
+
+
+async def fetch(instance_id, service_id=None, plan_id=None):
+    return await read(services().broker.fetch_instance, instance_id), 200
+
+
+def last_operation_response(op):
+    headers = {"Retry-After": RETRY_AFTER_SECONDS} if op.state == IN_PROGRESS else {}
+    return last_operation_body(op), 200, headers
+
+
+async def last_operation(instance_id, service_id=None, plan_id=None, operation=None):
+    op = await read(services().broker.instance_last_operation, instance_id, operation)
+    return last_operation_response(op)

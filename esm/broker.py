@@ -1,0 +1,545 @@
+"""OSB semantics of instances and bindings: validation against the catalog and plan schemas,
+identical repeats (200/202) versus conflicts (409), the async decision (AsyncRequired), one
+operation at a time per instance (ConcurrencyError), maintenance_info, and the state machine.
+
+Every accepted change is stored as an operation (esm.operations) before the answer is given.
+Records change only by compare-and-set; a request that loses a race reads again and decides
+anew, so concurrent identical requests get exactly one 201.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from typing import Optional
+
+from jsonschema import exceptions as js_exceptions
+from jsonschema import validators as js_validators
+
+from adapters.datastore import DuplicateId, Store, VersionConflict
+from adapters.resources import EPM, Backend
+from esm.errors import (AsyncRequired, BackendError, BadRequest, ConcurrencyError, Conflict, Gone,
+                        MaintenanceInfoConflict, NotFound, Unprocessable)
+from esm.models import (IN_PROGRESS, SUCCEEDED, Binding, Manifest, Operation, Plan,
+                        ServiceInstance, ServiceType)
+from esm.operations import Worker, new_operation_id
+from esm.registry import Registry
+
+RACE_RETRIES = 20
+BUSY_INSTANCE = ("provisioning", "updating", "deprovisioning")
+BUSY_BINDING = ("binding", "unbinding")
+
+
+class _LostRace(Exception):
+    """A concurrent request changed a record between our read and our write: decide again."""
+
+
+@dataclass
+class Caller:
+    """Who asked: kept on every operation for the history."""
+    originating_identity: Optional[dict] = None
+    request_identity: Optional[str] = None
+
+
+def _retrying(fn):
+    def wrapper(*args, **kwargs):
+        for _ in range(RACE_RETRIES):
+            try:
+                return fn(*args, **kwargs)
+            except _LostRace:
+                continue
+        raise ConcurrencyError("the resource is being changed by concurrent requests; retry")
+    wrapper.__name__, wrapper.__doc__ = fn.__name__, fn.__doc__
+    return wrapper
+
+
+def validate_parameters(plan: Plan, target: str, action: str, parameters: dict) -> None:
+    schema = plan.parameters_schema(target, action)
+    if schema is None:
+        return
+    validator_cls = js_validators.validator_for(schema)
+    error = js_exceptions.best_match(validator_cls(schema).iter_errors(parameters))
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise BadRequest(f"parameters do not match the plan's {target}.{action} schema at "
+                         f"{where}: {error.message}")
+
+
+def check_maintenance(plan: Plan, body: dict) -> None:
+    if "maintenance_info" not in body:
+        return
+    asked = body["maintenance_info"].get("version")
+    if asked != plan.maintenance_version:
+        have = plan.maintenance_version or "none"
+        raise MaintenanceInfoConflict(f"maintenance_info.version {asked!r} does not match the "
+                                      f"plan's current version ({have}); fetch the catalog again")
+
+
+class Broker:
+    def __init__(self, store: Store, epm: EPM, registry: Registry, worker: Worker):
+        self.store, self.epm, self.registry, self.worker = store, epm, registry, worker
+
+    # -- shared steps --------------------------------------------------------------------------
+
+    def _plan(self, service_id: str, plan_id: str) -> tuple[ServiceType, Plan]:
+        service, plan = self.registry.plan(service_id, plan_id)
+        if service is None:
+            raise BadRequest(f"unknown service_id {service_id!r}")
+        if plan is None:
+            raise BadRequest(f"service {service_id!r} has no plan {plan_id!r}")
+        return service, plan
+
+    def _backend(self, plan_id: str) -> tuple[Manifest, Backend]:
+        manifest = self.registry.manifest_for_plan(plan_id)
+        if manifest is None:
+            raise Unprocessable(f"plan {plan_id!r} has no deployment manifest yet; the service "
+                                "provider must register one (PUT /v2/et/manifest/{id})")
+        return manifest, self.epm.backend_for(manifest.manifest_type)
+
+    @staticmethod
+    def _async(backend: Backend, manifest: Optional[Manifest], kind: str, accepts_incomplete: bool) -> bool:
+        needs_async = manifest is not None and backend.requires_async(manifest, kind)
+        if needs_async and not accepts_incomplete:
+            raise AsyncRequired(f"this plan only supports asynchronous {kind}; "
+                                "repeat the request with accepts_incomplete=true")
+        return needs_async
+
+    def _new_operation(self, kind: str, instance_id: str, caller: Caller, plan: Optional[Plan],
+                       target: dict, binding_id: Optional[str] = None) -> Operation:
+        seconds = (plan.maximum_polling_duration if plan else None) or self.worker.timeout
+        op = Operation(new_operation_id(kind), kind=kind, instance_id=instance_id,
+                       binding_id=binding_id, description=f"{kind} in progress",
+                       deadline=self.worker.deadline_for(seconds),
+                       originating_identity=caller.originating_identity,
+                       request_identity=caller.request_identity,
+                       target={**target, "timeout": seconds}, **self.worker.lease_fields())
+        return self.store.insert(op)
+
+    def _discard(self, op: Operation) -> None:
+        try:
+            self.store.delete(op)
+        except VersionConflict:
+            pass
+
+    def _claim(self, record, op: Operation, expected_version: int, insert: bool) -> None:
+        """Write the subject pointing at `op`, by compare-and-set; on a lost race, undo the op."""
+        try:
+            if insert:
+                self.store.insert(record)
+            else:
+                record.version = expected_version
+                self.store.update(record)
+        except (DuplicateId, VersionConflict):
+            self._discard(op)
+            raise _LostRace() from None
+
+    def _touch_instance(self, instance: ServiceInstance, undo) -> None:
+        """Bump the instance's version so that a concurrent update or deprovision, which read
+        the older version, loses its compare-and-set (binds serialize against them)."""
+        try:
+            self.store.update(instance)
+        except VersionConflict:
+            undo()
+            raise _LostRace() from None
+
+    def _busy_bindings(self, instance_id: str) -> list[Binding]:
+        return [b for b in self.store.find(Binding, instance_id=instance_id) if b.state in BUSY_BINDING]
+
+    def _run(self, op: Operation, is_async: bool) -> Operation:
+        if is_async:
+            self.worker.submit(op.id)
+            return op
+        return self.worker.run_inline(op.id)
+
+    @staticmethod
+    def _raise_if_failed(op: Operation, **flags) -> None:
+        if op.state != SUCCEEDED:
+            raise BackendError(op.description or f"{op.kind} failed", **flags)
+
+    # -- instances -----------------------------------------------------------------------------
+
+    @_retrying
+    def provision(self, instance_id: str, body: dict, accepts_incomplete: bool,
+                  caller: Caller) -> tuple[int, dict]:
+        service, plan = self._plan(body["service_id"], body["plan_id"])
+        parameters = body.get("parameters") or {}
+        validate_parameters(plan, "service_instance", "create", parameters)
+        check_maintenance(plan, body)
+        manifest, backend = self._backend(plan.id)
+        requested = {k: body.get(k) for k in ("service_id", "plan_id", "context", "organization_guid",
+                                                "space_guid")}
+        requested["parameters"] = parameters
+        requested["maintenance_version"] = (body.get("maintenance_info") or {}).get("version")
+
+        existing = self.store.get(ServiceInstance, instance_id)
+        retry_failed = existing is not None and existing.state == "failed" and existing.requested == requested
+        if existing is not None and existing.state != "deleted" and not retry_failed:
+            if existing.requested != requested:
+                raise Conflict(f"service instance {instance_id!r} already exists with other "
+                               "attributes")
+            if existing.state == "provisioning":
+                if self._async(backend, manifest, "provision", accepts_incomplete):
+                    return 202, self._provision_body(existing, existing.operation_id)
+                raise ConcurrencyError(f"service instance {instance_id!r} is being provisioned "
+                                       "by a concurrent request; retry")
+            if existing.state == "deprovisioning":
+                raise ConcurrencyError(f"service instance {instance_id!r} is being deprovisioned")
+            return 200, self._provision_body(existing)
+
+        is_async = self._async(backend, manifest, "provision", accepts_incomplete)
+        op = self._new_operation("provision", instance_id, caller, plan, {})
+        instance = ServiceInstance(
+            instance_id, service_id=service.id, plan_id=plan.id, parameters=parameters,
+            context=body.get("context") or {}, organization_guid=body.get("organization_guid"),
+            space_guid=body.get("space_guid"), maintenance_version=plan.maintenance_version,
+            state="provisioning", operation_id=op.id, requested=requested)
+        instance.dashboard_url = backend.planned_dashboard_url(instance, manifest)
+        self._claim(instance, op, existing.version if existing else 0, insert=existing is None)
+        op = self._run(op, is_async)
+        if is_async:
+            return 202, self._provision_body(instance, op.id)
+        self._raise_if_failed(op)
+        return 201, self._provision_body(self.store.get(ServiceInstance, instance_id))
+
+    @staticmethod
+    def _provision_body(instance: ServiceInstance, operation: Optional[str] = None) -> dict:
+        body = {}
+        if instance.dashboard_url:
+            body["dashboard_url"] = instance.dashboard_url
+        if operation:
+            body["operation"] = operation
+        return body
+
+    @_retrying
+    def update(self, instance_id: str, body: dict, accepts_incomplete: bool,
+               caller: Caller) -> tuple[int, dict]:
+        instance = self.store.get(ServiceInstance, instance_id)
+        if instance is None or instance.state == "deleted":
+            raise NotFound(f"no service instance {instance_id!r}")
+        if body["service_id"] != instance.service_id:
+            raise BadRequest(f"service_id {body['service_id']!r} is not the instance's service "
+                             f"({instance.service_id!r})")
+        service = self.registry.service_type(instance.service_id)
+        current_plan = service.plan(instance.plan_id) if service else None
+        if current_plan is None:
+            raise Unprocessable(f"the instance's plan {instance.plan_id!r} is no longer in the "
+                                "catalog; it cannot be updated")
+        target_plan = service.plan(body.get("plan_id", instance.plan_id))
+        if target_plan is None:
+            raise BadRequest(f"service {service.id!r} has no plan {body['plan_id']!r}")
+        target = self._update_target(instance, service, current_plan, target_plan, body)
+
+        if instance.state == "updating":
+            running = self.store.get(Operation, instance.operation_id)
+            if running is not None and self._same_target(running.target, target):
+                manifest, backend = self._backend(target_plan.id)
+                if self._async(backend, manifest, "update", accepts_incomplete):
+                    return 202, {"operation": running.id}
+            raise ConcurrencyError(f"service instance {instance_id!r} is being updated")
+        if instance.state in BUSY_INSTANCE or self._busy_bindings(instance_id):
+            raise ConcurrencyError(f"another operation is running on service instance {instance_id!r}")
+        if instance.state == "failed":
+            raise Unprocessable(f"service instance {instance_id!r} is not usable (its last "
+                                "operation failed); deprovision it")
+        if all(getattr(instance, k) == v for k, v in target.items()):
+            return 200, {}  # nothing to change
+
+        manifest, backend = self._backend(target_plan.id)
+        if target_plan.id != instance.plan_id:
+            old_manifest = self.registry.manifest_for_plan(instance.plan_id)
+            if old_manifest and old_manifest.manifest_type != manifest.manifest_type:
+                raise Unprocessable(f"plans {instance.plan_id!r} and {target_plan.id!r} are realized "
+                                    "by different backends; this plan change is not supported")
+        is_async = self._async(backend, manifest, "update", accepts_incomplete)
+        op = self._new_operation("update", instance_id, caller, target_plan, target)
+        version = instance.version
+        instance.state, instance.operation_id = "updating", op.id
+        self._claim(instance, op, version, insert=False)
+        op = self._run(op, is_async)
+        if is_async:
+            return 202, {"operation": op.id}
+        self._raise_if_failed(op, instance_usable=True, update_repeatable=True)
+        return 200, {}
+
+    @staticmethod
+    def _same_target(running: dict, target: dict) -> bool:
+        return all(running.get(k) == v for k, v in target.items())
+
+    @staticmethod
+    def _update_target(instance, service, current_plan, target_plan, body) -> dict:
+        """What the instance is to become. Parameters given are merged over the current ones."""
+        if target_plan.id != instance.plan_id and not current_plan.plan_updateable:
+            raise Unprocessable(f"plan {current_plan.id!r} is not plan_updateable; the plan of "
+                                "this instance cannot change")
+        check_maintenance(target_plan, body)
+        target = {"plan_id": target_plan.id}
+        if "parameters" in body:
+            validate_parameters(target_plan, "service_instance", "update", body["parameters"])
+            target["parameters"] = {**instance.parameters, **body["parameters"]}
+        else:
+            target["parameters"] = instance.parameters
+        target["context"] = body["context"] if "context" in body else instance.context
+        if "maintenance_info" in body or target_plan.id != instance.plan_id:
+            target["maintenance_version"] = target_plan.maintenance_version
+        else:
+            target["maintenance_version"] = instance.maintenance_version
+        context_only = (target["context"] != instance.context and
+                        all(target[k] == getattr(instance, k)
+                            for k in ("plan_id", "parameters", "maintenance_version")))
+        if context_only and not service.entry.get("allow_context_updates", False):
+            raise Unprocessable(f"service {service.id!r} does not allow context-only updates "
+                                "(allow_context_updates is not true)")
+        return target
+
+    @_retrying
+    def deprovision(self, instance_id: str, accepts_incomplete: bool, caller: Caller) -> tuple[int, dict]:
+        instance = self.store.get(ServiceInstance, instance_id)
+        if instance is None or instance.state == "deleted":
+            raise Gone(f"no service instance {instance_id!r}")
+        manifest = self.registry.manifest_for_plan(instance.plan_id)
+        backend = self.epm.backend_for(manifest.manifest_type) if manifest else None
+        is_async = self._async(backend, manifest, "deprovision", accepts_incomplete)
+        if instance.state == "deprovisioning":
+            if is_async:
+                return 202, {"operation": instance.operation_id}
+            raise ConcurrencyError(f"service instance {instance_id!r} is being deprovisioned")
+        if instance.state == "updating" or self._busy_bindings(instance_id):
+            raise ConcurrencyError(f"another operation is running on service instance {instance_id!r}")
+        stops = instance.operation_id if instance.state == "provisioning" else None
+        _, plan = self.registry.plan(instance.service_id, instance.plan_id)
+        op = self._new_operation("deprovision", instance_id, caller, plan, {"stops": stops})
+        version = instance.version
+        instance.state, instance.operation_id = "deprovisioning", op.id
+        self._claim(instance, op, version, insert=False)
+        op = self._run(op, is_async)
+        if is_async:
+            return 202, {"operation": op.id}
+        self._raise_if_failed(op, instance_usable=False)
+        return 200, {}
+
+    def fetch_instance(self, instance_id: str) -> dict:
+        instance = self.store.get(ServiceInstance, instance_id)
+        if instance is None or instance.state in ("deleted", "provisioning", "failed"):
+            raise NotFound(f"no provisioned service instance {instance_id!r}")
+        if instance.state in ("updating", "deprovisioning"):
+            raise ConcurrencyError(f"an operation is running on service instance {instance_id!r}")
+        body = {"service_id": instance.service_id, "plan_id": instance.plan_id,
+                "parameters": instance.parameters}
+        if instance.dashboard_url:
+            body["dashboard_url"] = instance.dashboard_url
+        if instance.maintenance_version:
+            body["maintenance_info"] = {"version": instance.maintenance_version}
+        if instance.metadata:
+            body["metadata"] = instance.metadata
+        return body
+
+    def instance_last_operation(self, instance_id: str, operation: Optional[str]) -> Operation:
+        instance = self.store.get(ServiceInstance, instance_id)
+        if instance is None:
+            raise NotFound(f"no service instance {instance_id!r}")
+        return self._operation(operation or instance.operation_id, instance_id, None)
+
+    def _operation(self, op_id: str, instance_id: str, binding_id: Optional[str]) -> Operation:
+        op = self.store.get(Operation, op_id)
+        if op is None or op.instance_id != instance_id or op.binding_id != binding_id:
+            raise BadRequest(f"operation {op_id!r} is not an operation of this "
+                             f"{'binding' if binding_id else 'service instance'}")
+        return op
+
+    # -- bindings ------------------------------------------------------------------------------
+
+    @_retrying
+    def bind(self, instance_id: str, binding_id: str, body: dict, accepts_incomplete: bool,
+             caller: Caller) -> tuple[int, dict]:
+        instance = self.store.get(ServiceInstance, instance_id)
+        if instance is None or instance.state == "deleted":
+            raise NotFound(f"no service instance {instance_id!r}")
+        if (body["service_id"], body["plan_id"]) != (instance.service_id, instance.plan_id):
+            raise BadRequest("service_id and plan_id must be those of the service instance "
+                             f"({instance.service_id!r}, {instance.plan_id!r})")
+        if instance.state in BUSY_INSTANCE:
+            raise ConcurrencyError(f"an operation is running on service instance {instance_id!r}")
+        if instance.state == "failed":
+            raise Unprocessable(f"service instance {instance_id!r} is not usable; it cannot be bound")
+        _, plan = self._plan(instance.service_id, instance.plan_id)
+        if not plan.bindable:
+            raise BadRequest(f"plan {plan.id!r} is not bindable")
+        parameters = body.get("parameters") or {}
+        validate_parameters(plan, "service_binding", "create", parameters)
+        self._check_predecessor(plan, instance_id, body.get("predecessor_binding_id"))
+        manifest, backend = self._backend(plan.id)
+        requested = {k: body.get(k) for k in ("service_id", "plan_id", "context", "bind_resource",
+                                                "app_guid", "predecessor_binding_id")}
+        requested["parameters"] = parameters
+
+        existing = self.store.get(Binding, binding_id)
+        live = existing is not None and existing.state != "deleted"
+        same = live and existing.instance_id == instance_id and existing.requested == requested
+        if live and not (same and existing.state == "failed"):
+            if not same:
+                raise Conflict(f"service binding {binding_id!r} already exists with other attributes")
+            if existing.state == "binding":
+                if self._async(backend, manifest, "bind", accepts_incomplete):
+                    return 202, {"operation": existing.operation_id}
+                raise ConcurrencyError(f"service binding {binding_id!r} is being created")
+            if existing.state == "unbinding":
+                raise ConcurrencyError(f"service binding {binding_id!r} is being deleted")
+            return 200, self._binding_body(existing)
+
+        is_async = self._async(backend, manifest, "bind", accepts_incomplete)
+        op = self._new_operation("bind", instance_id, caller, plan, {}, binding_id)
+        binding = Binding(binding_id, instance_id=instance_id, service_id=instance.service_id,
+                          plan_id=instance.plan_id, parameters=parameters,
+                          context=body.get("context") or {}, bind_resource=body.get("bind_resource") or {},
+                          app_guid=body.get("app_guid"),
+                          predecessor_binding_id=body.get("predecessor_binding_id"),
+                          state="binding", operation_id=op.id, requested=requested)
+        self._claim(binding, op, existing.version if existing else 0, insert=existing is None)
+        self._touch_instance(instance, undo=lambda: self._undo_claim(binding, op, existing))
+        op = self._run(op, is_async)
+        if is_async:
+            return 202, {"operation": op.id}
+        self._raise_if_failed(op)
+        return 201, self._binding_body(self.store.get(Binding, binding_id))
+
+    def _undo_claim(self, record, op: Operation, previous) -> None:
+        """Put the subject back as it was before it was pointed at `op`, and drop `op`."""
+        self._discard(op)
+        current = self.store.get(type(record), record.id)
+        if current is not None and current.operation_id == op.id:
+            try:
+                if previous is None:
+                    self.store.delete(current)
+                else:
+                    previous.version = current.version
+                    self.store.update(previous)
+            except VersionConflict:
+                pass
+
+    def _check_predecessor(self, plan: Plan, instance_id: str, predecessor_id: Optional[str]) -> None:
+        if predecessor_id is None:
+            return
+        if not plan.entry.get("binding_rotatable", False):
+            raise BadRequest(f"plan {plan.id!r} is not binding_rotatable; predecessor_binding_id "
+                             "is not allowed")
+        predecessor = self.store.get(Binding, predecessor_id)
+        if predecessor is None or predecessor.instance_id != instance_id or predecessor.state != "ready":
+            raise BadRequest(f"predecessor_binding_id {predecessor_id!r} is not a live binding "
+                             "of this service instance")
+
+    @staticmethod
+    def _binding_body(binding: Binding, with_parameters: bool = False) -> dict:
+        body = {"credentials": binding.credentials}
+        if binding.endpoints:
+            body["endpoints"] = binding.endpoints
+        if with_parameters:
+            body["parameters"] = binding.parameters
+        return body
+
+    @_retrying
+    def unbind(self, instance_id: str, binding_id: str, accepts_incomplete: bool,
+               caller: Caller) -> tuple[int, dict]:
+        binding = self.store.get(Binding, binding_id)
+        instance = self.store.get(ServiceInstance, instance_id)
+        if (binding is None or binding.state == "deleted" or binding.instance_id != instance_id
+                or instance is None):
+            raise Gone(f"no service binding {binding_id!r} on instance {instance_id!r}")
+        manifest = self.registry.manifest_for_plan(instance.plan_id)
+        backend = self.epm.backend_for(manifest.manifest_type) if manifest else None
+        is_async = self._async(backend, manifest, "unbind", accepts_incomplete)
+        if binding.state == "unbinding":
+            if is_async:
+                return 202, {"operation": binding.operation_id}
+            raise ConcurrencyError(f"service binding {binding_id!r} is being deleted")
+        if instance.state in ("updating", "deprovisioning"):
+            raise ConcurrencyError(f"an operation is running on service instance {instance_id!r}")
+        stops = binding.operation_id if binding.state == "binding" else None
+        _, plan = self.registry.plan(instance.service_id, instance.plan_id)
+        op = self._new_operation("unbind", instance_id, caller, plan, {"stops": stops}, binding_id)
+        previous = Binding.from_doc(binding.to_doc(), binding.version)
+        binding.state, binding.operation_id = "unbinding", op.id
+        self._claim(binding, op, previous.version, insert=False)
+        self._touch_instance(instance, undo=lambda: self._undo_claim(binding, op, previous))
+        op = self._run(op, is_async)
+        if is_async:
+            return 202, {"operation": op.id}
+        self._raise_if_failed(op)
+        return 200, {}
+
+    def fetch_binding(self, instance_id: str, binding_id: str) -> dict:
+        binding = self.store.get(Binding, binding_id)
+        if binding is None or binding.instance_id != instance_id or binding.state != "ready":
+            raise NotFound(f"no service binding {binding_id!r} on instance {instance_id!r}")
+        return self._binding_body(binding, with_parameters=True)
+
+    def binding_last_operation(self, instance_id: str, binding_id: str,
+                               operation: Optional[str]) -> Operation:
+        binding = self.store.get(Binding, binding_id)
+        if binding is None or binding.instance_id != instance_id:
+            raise NotFound(f"no service binding {binding_id!r} on instance {instance_id!r}")
+        return self._operation(operation or binding.operation_id, instance_id, binding_id)
+
+    # -- operator views (/v2/et) ---------------------------------------------------------------
+
+    def instance_views(self, instance_id: Optional[str] = None) -> list[dict]:
+        if instance_id is not None:
+            instance = self.store.get(ServiceInstance, instance_id)
+            if instance is None:
+                raise NotFound(f"no service instance {instance_id!r}")
+            instances = [instance]
+            bindings = self.store.find(Binding, instance_id=instance_id)
+            operations = self.store.find(Operation, instance_id=instance_id)
+        else:
+            instances = [i for i in self.store.find(ServiceInstance) if i.state != "deleted"]
+            bindings = self.store.find(Binding)
+            operations = self.store.find(Operation)
+        names = {st.id: st for st in self.store.find(ServiceType)}
+        by_instance: dict[str, dict[str, list]] = {}
+        for b in bindings:
+            if b.state != "deleted":
+                by_instance.setdefault(b.instance_id, {}).setdefault("b", []).append(
+                    {"id": b.id, "state": b.state})
+        for op in operations:
+            by_instance.setdefault(op.instance_id, {}).setdefault("o", []).append(operation_view(op))
+        views = []
+        for i in instances:
+            service = names.get(i.service_id)
+            plan = service.plan(i.plan_id) if service else None
+            views.append({
+                "id": i.id, "service_id": i.service_id, "plan_id": i.plan_id,
+                "service_name": service.name if service else None,
+                "plan_name": plan.name if plan else None, "state": i.state,
+                "parameters": i.parameters, "context": i.context, "dashboard_url": i.dashboard_url,
+                "created_at": i.created_at,
+                "bindings": by_instance.get(i.id, {}).get("b", []),
+                "operations": sorted(by_instance.get(i.id, {}).get("o", []),
+                                     key=lambda o: o["started_at"]),
+            })
+        return views
+
+
+def _iso(epoch: Optional[float]) -> Optional[str]:
+    if epoch is None:
+        return None
+    return _dt.datetime.fromtimestamp(epoch, _dt.timezone.utc).isoformat(
+        timespec="milliseconds").replace("+00:00", "Z")
+
+
+def operation_view(op: Operation) -> dict:
+    return {"id": op.id, "kind": op.kind, "state": op.state, "description": op.description,
+            "binding_id": op.binding_id, "started_at": op.started_at,
+            "finished_at": op.finished_at, "deadline": _iso(op.deadline),
+            "originating_identity": op.originating_identity,
+            "request_identity": op.request_identity}
+
+
+def last_operation_body(op: Operation) -> dict:
+    """The OSB last_operation body, with the usability flags OSB 2.16 defines for failures."""
+    body = {"state": op.state, "description": op.description or op.state}
+    if op.state == "failed" and op.kind == "update":
+        body.update(instance_usable=True, update_repeatable=True)
+    elif op.state == "failed" and op.kind == "deprovision":
+        body["instance_usable"] = False
+    return body
+
+
+__all__ = ["Broker", "Caller", "IN_PROGRESS", "last_operation_body", "operation_view"]

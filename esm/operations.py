@@ -1,0 +1,328 @@
+"""The operation worker: runs backend calls off the request path and records their outcome.
+
+An operation record is stored (in progress, with a lease held by this worker) before the broker
+answers. The worker then calls the backend and settles it, always in this order:
+
+1. the subject (instance or binding) moves on, only if it still points at this operation and is
+   still in the operation's busy state (compare-and-set);
+2. the operation becomes succeeded or failed, only if it is still in progress.
+
+Each step is idempotent, and backends are too, so an operation found in flight after a crash is
+simply run again. A scanner thread renews the leases of running operations, takes over those
+whose lease expired (their worker died) and fails those past their deadline. Nothing stays
+"in progress".
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Optional
+
+from adapters.datastore import Store
+from adapters.resources import (EPM, BackendFailure, BindResult, OperationCancelled,
+                                OperationContext, ProvisionResult)
+from esm.config import Settings
+from esm.models import (FAILED, IN_PROGRESS, SUCCEEDED, Binding, Operation, ServiceInstance,
+                        utcnow)
+from esm.registry import Registry
+
+log = logging.getLogger("esm.operations")
+
+BUSY_STATE = {"provision": "provisioning", "update": "updating", "deprovision": "deprovisioning",
+              "bind": "binding", "unbind": "unbinding"}
+DONE_TEXT = {"provision": "provisioned", "update": "updated", "deprovision": "deprovisioned",
+             "bind": "bound", "unbind": "unbound"}
+BINDING_KINDS = ("bind", "unbind")
+STOP_CHECK_SECONDS = 0.25  # how often a running operation asks the store whether to stop
+
+
+def new_operation_id(kind: str) -> str:
+    return f"{kind}-{uuid.uuid4().hex}"
+
+
+class Worker:
+    def __init__(self, store: Store, epm: EPM, registry: Registry, settings: Settings):
+        self.store, self.epm, self.registry = store, epm, registry
+        self.timeout = settings.operation_timeout
+        self.lease = settings.operation_lease
+        self.id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self._threads = settings.worker_threads
+        self._pool: Optional[ThreadPoolExecutor] = None
+        self._running: set[str] = set()
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._scanner: Optional[threading.Thread] = None
+
+    # -- life ----------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._pool = ThreadPoolExecutor(self._threads, thread_name_prefix="esm-op")
+        self._stopping.clear()
+        self.scan()  # resume or settle what a previous run left in flight
+        self._scanner = threading.Thread(target=self._scan_forever, name="esm-scanner", daemon=True)
+        self._scanner.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._scanner:
+            self._scanner.join(10)
+        if self._pool:
+            # running operations notice (should_stop) and end; their leases then expire
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def lease_fields(self) -> dict:
+        return {"owner": self.id, "lease_expires": time.time() + self.lease}
+
+    def deadline_for(self, maximum_polling_duration: Optional[int]) -> float:
+        return time.time() + (maximum_polling_duration or self.timeout)
+
+    # -- running -------------------------------------------------------------------------------
+
+    def submit(self, op_id: str) -> None:
+        """Run the (already stored and leased) operation in the background."""
+        with self._lock:
+            self._running.add(op_id)
+        self._pool.submit(self._run_guarded, op_id)
+
+    def run_inline(self, op_id: str) -> Operation:
+        """Run the operation in the calling thread (operations that complete inside a request)."""
+        with self._lock:
+            self._running.add(op_id)
+        self._run_guarded(op_id)
+        return self.store.get(Operation, op_id)
+
+    def _run_guarded(self, op_id: str) -> None:
+        try:
+            self._run(op_id)
+        except Exception:  # the lease lapses and the scanner retries it
+            log.exception("operation %s could not be recorded; it will be retried", op_id)
+        finally:
+            with self._lock:
+                self._running.discard(op_id)
+
+    def _run(self, op_id: str) -> None:
+        op = self.store.get(Operation, op_id)
+        if op is None or op.state != IN_PROGRESS:
+            return
+        instance = self.store.get(ServiceInstance, op.instance_id)
+        binding = self.store.get(Binding, op.binding_id) if op.binding_id else None
+        subject = binding if op.kind in BINDING_KINDS else instance
+        if subject is None or subject.operation_id != op.id:
+            self._settle(op, False, self._stopped_text(op))
+            return
+        ctx = OperationContext(should_stop=self._stopper(op))
+        log.info("operation %s (%s of %s) running", op.id, op.kind, op.instance_id)
+        try:
+            if time.time() > (op.deadline or float("inf")):
+                raise OperationCancelled("deadline")
+            result = self._call_backend(op, instance, binding, ctx)
+        except OperationCancelled:
+            if self._stopping.is_set() and time.time() <= (op.deadline or float("inf")):
+                log.info("operation %s left in progress: the broker is stopping", op.id)
+                return  # its lease lapses and the next start resumes it
+            self._settle(op, False, self._cancel_reason(op, instance))
+        except BackendFailure as exc:
+            self._settle(op, False, str(exc) or f"{op.kind} failed")
+        except Exception as exc:  # a backend bug must not leave the operation in progress
+            log.exception("backend failed on operation %s", op.id)
+            self._settle(op, False, f"{op.kind} failed: {type(exc).__name__}: {exc}")
+        else:
+            self._settle(op, True, DONE_TEXT[op.kind], result)
+
+    def _stopper(self, op: Operation):
+        """should_stop for a running operation: deadline passed, worker stopping, or the subject
+        moved on (a delete took over) or the operation was settled elsewhere."""
+        cls = Binding if op.kind in BINDING_KINDS else ServiceInstance
+        subject_id = op.binding_id if op.kind in BINDING_KINDS else op.instance_id
+        state = {"checked": 0.0, "stop": False}
+
+        def should_stop() -> bool:
+            now = time.monotonic()
+            if state["stop"] or self._stopping.is_set() or time.time() > (op.deadline or float("inf")):
+                return True
+            if now - state["checked"] >= STOP_CHECK_SECONDS:
+                state["checked"] = now
+                subject = self.store.get(cls, subject_id)
+                current = self.store.get(Operation, op.id)
+                state["stop"] = (subject is None or subject.operation_id != op.id
+                                 or current is None or current.state != IN_PROGRESS)
+            return state["stop"]
+        return should_stop
+
+    def _cancel_reason(self, op: Operation, instance: Optional[ServiceInstance]) -> str:
+        if time.time() > (op.deadline or float("inf")):
+            if op.kind == "provision" and instance is not None:
+                self._clean_up_failed_provision(instance)
+            return f"{op.kind} did not finish before its deadline ({self._duration(op)} s)"
+        return self._stopped_text(op)
+
+    @staticmethod
+    def _stopped_text(op: Operation) -> str:
+        stopper = {"provision": "a deprovision", "bind": "an unbind"}.get(op.kind)
+        if stopper is None:
+            return f"{op.kind} was replaced by a later request"
+        return f"{op.kind} stopped: {stopper} request arrived"
+
+    @staticmethod
+    def _duration(op: Operation) -> int:
+        return int(op.target.get("timeout", 0)) or 0
+
+    def _clean_up_failed_provision(self, instance: ServiceInstance) -> None:
+        manifest = self.registry.manifest_for_plan(instance.plan_id)
+        if manifest is None:
+            return
+        try:
+            self.epm.backend_for(manifest.manifest_type).deprovision(instance, manifest, OperationContext())
+        except Exception:
+            log.exception("cleaning up after the failed provision of %s", instance.id)
+
+    def _call_backend(self, op, instance, binding, ctx):
+        plan_id = op.target.get("plan_id", instance.plan_id)
+        manifest = self.registry.manifest_for_plan(plan_id)
+        if manifest is None:
+            if op.kind in ("deprovision", "unbind"):
+                return None  # nothing was ever made from a manifest that is gone
+            raise BackendFailure(f"plan {plan_id!r} has no deployment manifest")
+        backend = self.epm.backend_for(manifest.manifest_type)
+        if op.kind == "provision":
+            return backend.provision(instance, manifest, ctx)
+        if op.kind == "update":
+            target = ServiceInstance.from_doc({**instance.to_doc(), **op.target}, instance.version)
+            return backend.update(target, manifest, ctx)
+        if op.kind == "deprovision":
+            self._wait_for_stopped(op.target.get("stops"))
+            return backend.deprovision(instance, manifest, ctx)
+        if op.kind == "bind":
+            return backend.bind(instance, binding, manifest, ctx)
+        self._wait_for_stopped(op.target.get("stops"))
+        return backend.unbind(instance, binding, manifest, ctx)
+
+    def _wait_for_stopped(self, op_id: Optional[str]) -> None:
+        """A delete that stopped a create waits until the create has let go (or its worker died),
+        so that nothing the create makes appears after the delete."""
+        while op_id:
+            other = self.store.get(Operation, op_id)
+            if other is None or other.state != IN_PROGRESS or (other.lease_expires or 0) < time.time():
+                return
+            time.sleep(0.05)
+
+    # -- settling ------------------------------------------------------------------------------
+
+    def _settle(self, op: Operation, ok: bool, description: str, result=None) -> None:
+        if op.kind == "deprovision" and ok:
+            self._delete_bindings_of(op.instance_id)
+        self._move_subject(op, ok, result)
+        self._finish(op.id, SUCCEEDED if ok else FAILED, description)
+        log.info("operation %s %s: %s", op.id, "succeeded" if ok else "failed", description)
+
+    def _move_subject(self, op: Operation, ok: bool, result) -> None:
+        busy = BUSY_STATE[op.kind]
+
+        def change(subject) -> bool:
+            if subject.operation_id != op.id or subject.state != busy:
+                return False
+            if op.kind == "provision":
+                subject.state = "ready" if ok else "failed"
+                if ok and isinstance(result, ProvisionResult) and result.dashboard_url:
+                    subject.dashboard_url = result.dashboard_url
+            elif op.kind == "update":
+                subject.state = "ready"
+                if ok:
+                    for key, value in op.target.items():
+                        if key in ("plan_id", "parameters", "context", "maintenance_version"):
+                            setattr(subject, key, value)
+            elif op.kind == "bind":
+                subject.state = "ready" if ok else "failed"
+                if ok and isinstance(result, BindResult):
+                    subject.credentials, subject.endpoints = result.credentials, result.endpoints
+            else:  # deprovision, unbind
+                subject.state = "deleted" if ok else "failed"
+                if ok:
+                    subject.deleted_at = utcnow()
+                    if isinstance(subject, Binding):
+                        subject.credentials = {}
+            return True
+
+        if op.kind in BINDING_KINDS:
+            self.store.mutate(Binding, op.binding_id, change)
+        else:
+            self.store.mutate(ServiceInstance, op.instance_id, change)
+
+    def _delete_bindings_of(self, instance_id: str) -> None:
+        def change(binding) -> bool:
+            if binding.state == "deleted":
+                return False
+            binding.state, binding.deleted_at, binding.credentials = "deleted", utcnow(), {}
+            return True
+        for binding in self.store.find(Binding, instance_id=instance_id):
+            self.store.mutate(Binding, binding.id, change)
+
+    def _finish(self, op_id: str, state: str, description: str) -> None:
+        def change(op) -> bool:
+            if op.state != IN_PROGRESS:
+                return False
+            op.state, op.description, op.finished_at = state, description, utcnow()
+            op.owner, op.lease_expires = None, None
+            return True
+        self.store.mutate(Operation, op_id, change)
+
+    # -- scanning ------------------------------------------------------------------------------
+
+    def _scan_forever(self) -> None:
+        interval = min(1.0, self.lease / 3)
+        while not self._stopping.wait(interval):
+            try:
+                self.scan()
+            except Exception:
+                log.exception("operation scan failed; trying again")
+
+    def scan(self) -> None:
+        """Renew our leases; take over operations whose worker is gone; fail what is overdue."""
+        now = time.time()
+        for op in self.store.find(Operation, state=IN_PROGRESS):
+            with self._lock:
+                ours_running = op.id in self._running
+            if ours_running:
+                if now > (op.deadline or float("inf")) + self.lease:
+                    self._force_fail(op)  # its thread is stuck past the deadline
+                elif (op.lease_expires or 0) - now < self.lease * 2 / 3:
+                    self._renew(op.id)
+            elif self._orphaned(op, now) and self._claim(op.id, now):
+                log.info("taking over operation %s (%s of %s)", op.id, op.kind, op.instance_id)
+                self.submit(op.id)
+
+    def _orphaned(self, op: Operation, now: float) -> bool:
+        if (op.lease_expires or 0) < now:
+            return True
+        # a store no other process uses: whatever another worker id holds is from a dead run
+        return not self.store.shared and op.owner != self.id
+
+    def _claim(self, op_id: str, now: float) -> bool:
+        claimed = {"ok": False}
+
+        def change(op) -> bool:
+            if op.state != IN_PROGRESS or not self._orphaned(op, now):
+                return False
+            op.owner, op.lease_expires = self.id, time.time() + self.lease
+            op.attempts += 1
+            claimed["ok"] = True
+            return True
+        self.store.mutate(Operation, op_id, change)
+        return claimed["ok"]
+
+    def _renew(self, op_id: str) -> None:
+        def change(op) -> bool:
+            if op.state != IN_PROGRESS or op.owner != self.id:
+                return False
+            op.lease_expires = time.time() + self.lease
+            return True
+        self.store.mutate(Operation, op_id, change)
+
+    def _force_fail(self, op: Operation) -> None:
+        log.warning("operation %s is past its deadline and its backend call has not returned", op.id)
+        self._settle(op, False, f"{op.kind} did not finish before its deadline ({self._duration(op)} s)")
