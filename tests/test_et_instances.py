@@ -1,0 +1,43 @@
+"""GET /v2/et/service_instances[/{id}]: what an operator sees; never binding credentials."""
+import base64
+import json
+
+from tests.conftest import assert_osb_error
+from tests.osb import PLAN_ID, SERVICE_ID, bind, deprovision, provision, setup, update
+
+SECRET = "s3cr3t-binding-password"
+
+
+def test_instances_show_type_plan_state_bindings_and_history_without_credentials(api):
+    setup(api, {"credentials": {"password": SECRET}})
+    identity = base64.b64encode(json.dumps({"user_id": "alice"}).encode()).decode()
+    headers = {"X-Broker-API-Originating-Identity": f"cloudfoundry {identity}",
+               "X-Broker-API-Request-Identity": "req-42"}
+    assert api.put("/v2/service_instances/i1", headers=headers,
+                   json={"service_id": SERVICE_ID, "plan_id": PLAN_ID, "parameters": {"a": 1}}
+                   ).status_code == 201
+    update(api, "i1", parameters={"a": 2})
+    bind(api, "i1", "b1")
+    provision(api, "i2")
+    deprovision(api, "i2")
+
+    listing = api.get("/v2/et/service_instances")
+    assert SECRET not in listing.text
+    instances = listing.json()["instances"]
+    assert [i["id"] for i in instances] == ["i1"]  # i2 is deleted
+    view = api.get("/v2/et/service_instances/i1").json()
+    assert SECRET not in json.dumps(view)
+    assert (view["service_name"], view["plan_name"], view["state"]) == ("dummy", "a", "ready")
+    assert view["parameters"] == {"a": 2}
+    assert view["bindings"] == [{"id": "b1", "state": "ready"}]
+    kinds = [(o["kind"], o["state"]) for o in view["operations"]]
+    assert kinds == [("provision", "succeeded"), ("update", "succeeded"), ("bind", "succeeded")]
+    first = view["operations"][0]
+    assert first["originating_identity"] == {"platform": "cloudfoundry", "value": {"user_id": "alice"}}
+    assert first["request_identity"] == "req-42"
+    assert first["finished_at"] and first["started_at"] and first["description"]
+    assert api.get("/v2/et/service_instances/i2").json()["state"] == "deleted"
+
+
+def test_an_unknown_instance_is_404(api):
+    assert_osb_error(api.get("/v2/et/service_instances/ghost"), 404)
