@@ -9,6 +9,7 @@ of a manifest's `manifest_type`.
 """
 from __future__ import annotations
 
+import functools
 import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ class OperationContext:
 
     def sleep(self, seconds: float, step: float = 0.05) -> None:
         """Sleep, waking early (OperationCancelled) when the operation is stopped."""
+        if seconds <= 0:
+            return
         end = time.monotonic() + seconds
         while True:
             if self.should_stop():
@@ -187,11 +190,16 @@ class DummyBackend(Backend):
     KEYS = {f"{k}_seconds" for k in OPERATION_KINDS} | {"fail_on", "credentials", "dashboard_url"}
 
     def parse(self, manifest: Manifest) -> DummySpec:
-        data = load_yaml_mapping(manifest.manifest_content)
-        unknown = sorted(str(k) for k in data if k not in self.KEYS)
+        return self._parse(manifest.manifest_content)
+
+    @classmethod
+    @functools.lru_cache(maxsize=1024)  # every request asks; YAML parsing is slow
+    def _parse(cls, content: str) -> DummySpec:
+        data = load_yaml_mapping(content)
+        unknown = sorted(str(k) for k in data if k not in cls.KEYS)
         if unknown:
             raise ManifestInvalid(f"dummy manifest: unknown keys {', '.join(unknown)}; "
-                                  f"allowed: {', '.join(sorted(self.KEYS))}")
+                                  f"allowed: {', '.join(sorted(cls.KEYS))}")
         seconds = {}
         for kind in OPERATION_KINDS:
             value = data.get(f"{kind}_seconds", 0)

@@ -26,6 +26,7 @@ from esm.errors import BrokerError
 from esm.broker import Broker
 from esm.operations import Worker
 from esm.registry import Registry
+from esm.validation import VALIDATORS
 
 log = logging.getLogger("esm")
 
@@ -130,6 +131,7 @@ def create_app(settings: Optional[Settings] = None, store: Optional[Store] = Non
 
     app = AsyncApp(__name__, lifespan=lifespan)
     app.add_api(routed_spec, validate_responses=validate_responses, strict_validation=False,
+                validator_map=VALIDATORS,
                 swagger_ui_options=connexion.options.SwaggerUIOptions(
                     swagger_ui=True, swagger_ui_path="/ui", spec_path="/openapi.json"))
     app.services = services  # for tests and runesm

@@ -144,11 +144,12 @@ class Broker:
     def _busy_bindings(self, instance_id: str) -> list[Binding]:
         return [b for b in self.store.find(Binding, instance_id=instance_id) if b.state in BUSY_BINDING]
 
-    def _run(self, op: Operation, is_async: bool) -> Operation:
+    def _run(self, op: Operation, subject, is_async: bool) -> Operation:
+        """Hand the stored operation to the worker; sync ones run here and now."""
         if is_async:
             self.worker.submit(op.id)
             return op
-        return self.worker.run_inline(op.id)
+        return self.worker.run_inline(op, subject)
 
     @staticmethod
     def _raise_if_failed(op: Operation, **flags) -> None:
@@ -194,7 +195,7 @@ class Broker:
             state="provisioning", operation_id=op.id, requested=requested)
         instance.dashboard_url = backend.planned_dashboard_url(instance, manifest)
         self._claim(instance, op, existing.version if existing else 0, insert=existing is None)
-        op = self._run(op, is_async)
+        op = self._run(op, instance, is_async)
         if is_async:
             return 202, self._provision_body(instance, op.id)
         self._raise_if_failed(op)
@@ -254,7 +255,7 @@ class Broker:
         version = instance.version
         instance.state, instance.operation_id = "updating", op.id
         self._claim(instance, op, version, insert=False)
-        op = self._run(op, is_async)
+        op = self._run(op, instance, is_async)
         if is_async:
             return 202, {"operation": op.id}
         self._raise_if_failed(op, instance_usable=True, update_repeatable=True)
@@ -310,7 +311,7 @@ class Broker:
         version = instance.version
         instance.state, instance.operation_id = "deprovisioning", op.id
         self._claim(instance, op, version, insert=False)
-        op = self._run(op, is_async)
+        op = self._run(op, instance, is_async)
         if is_async:
             return 202, {"operation": op.id}
         self._raise_if_failed(op, instance_usable=False)
@@ -395,7 +396,7 @@ class Broker:
                           state="binding", operation_id=op.id, requested=requested)
         self._claim(binding, op, existing.version if existing else 0, insert=existing is None)
         self._touch_instance(instance, undo=lambda: self._undo_claim(binding, op, existing))
-        op = self._run(op, is_async)
+        op = self._run(op, binding, is_async)
         if is_async:
             return 202, {"operation": op.id}
         self._raise_if_failed(op)
@@ -459,7 +460,7 @@ class Broker:
         binding.state, binding.operation_id = "unbinding", op.id
         self._claim(binding, op, previous.version, insert=False)
         self._touch_instance(instance, undo=lambda: self._undo_claim(binding, op, previous))
-        op = self._run(op, is_async)
+        op = self._run(op, binding, is_async)
         if is_async:
             return 202, {"operation": op.id}
         self._raise_if_failed(op)

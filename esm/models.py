@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Optional
 
 
 def utcnow() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@functools.cache
+def _field_names(cls) -> frozenset:
+    return frozenset(f.name for f in dataclasses.fields(cls))
 
 
 @dataclass
@@ -26,7 +32,7 @@ class Record:
 
     @classmethod
     def from_doc(cls, doc: dict, version: int):
-        names = {f.name for f in dataclasses.fields(cls)}
+        names = _field_names(cls)
         record = cls(**{k: v for k, v in doc.items() if k in names})
         record.version = version
         return record

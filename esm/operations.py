@@ -89,28 +89,32 @@ class Worker:
             self._running.add(op_id)
         self._pool.submit(self._run_guarded, op_id)
 
-    def run_inline(self, op_id: str) -> Operation:
-        """Run the operation in the calling thread (operations that complete inside a request)."""
+    def run_inline(self, op: Operation, subject) -> Operation:
+        """Run the operation in the calling thread (operations that complete inside a request).
+        `op` and its `subject` are the records the caller just wrote, and gives up."""
         with self._lock:
-            self._running.add(op_id)
-        self._run_guarded(op_id)
-        return self.store.get(Operation, op_id)
+            self._running.add(op.id)
+        self._run_guarded(op.id, op, subject)
+        return self.store.get(Operation, op.id)
 
-    def _run_guarded(self, op_id: str) -> None:
+    def _run_guarded(self, op_id: str, op: Optional[Operation] = None, subject=None) -> None:
         try:
-            self._run(op_id)
+            self._run(op_id, op, subject)
         except Exception:  # the lease lapses and the scanner retries it
             log.exception("operation %s could not be recorded; it will be retried", op_id)
         finally:
             with self._lock:
                 self._running.discard(op_id)
 
-    def _run(self, op_id: str) -> None:
-        op = self.store.get(Operation, op_id)
+    def _run(self, op_id: str, op: Optional[Operation] = None, subject=None) -> None:
+        op = op or self.store.get(Operation, op_id)
         if op is None or op.state != IN_PROGRESS:
             return
-        instance = self.store.get(ServiceInstance, op.instance_id)
-        binding = self.store.get(Binding, op.binding_id) if op.binding_id else None
+        if op.kind in BINDING_KINDS:
+            binding = subject or self.store.get(Binding, op.binding_id)
+            instance = self.store.get(ServiceInstance, op.instance_id)
+        else:
+            binding, instance = None, subject or self.store.get(ServiceInstance, op.instance_id)
         subject = binding if op.kind in BINDING_KINDS else instance
         if subject is None or subject.operation_id != op.id:
             self._settle(op, False, self._stopped_text(op))
@@ -132,7 +136,7 @@ class Worker:
             log.exception("backend failed on operation %s", op.id)
             self._settle(op, False, f"{op.kind} failed: {type(exc).__name__}: {exc}")
         else:
-            self._settle(op, True, DONE_TEXT[op.kind], result)
+            self._settle(op, True, DONE_TEXT[op.kind], result, subject)
 
     def _stopper(self, op: Operation):
         """should_stop for a running operation: deadline passed, worker stopping, or the subject
@@ -213,14 +217,16 @@ class Worker:
 
     # -- settling ------------------------------------------------------------------------------
 
-    def _settle(self, op: Operation, ok: bool, description: str, result=None) -> None:
+    def _settle(self, op: Operation, ok: bool, description: str, result=None, subject=None) -> None:
+        """Move the subject on, then finish the operation. `subject`, when given, is a copy
+        of the subject's record that the caller gives up (it saves a read)."""
         if op.kind == "deprovision" and ok:
             self._delete_bindings_of(op.instance_id)
-        self._move_subject(op, ok, result)
-        self._finish(op.id, SUCCEEDED if ok else FAILED, description)
+        self._move_subject(op, ok, result, subject)
+        self._finish(op, SUCCEEDED if ok else FAILED, description)
         log.info("operation %s %s: %s", op.id, "succeeded" if ok else "failed", description)
 
-    def _move_subject(self, op: Operation, ok: bool, result) -> None:
+    def _move_subject(self, op: Operation, ok: bool, result, subject=None) -> None:
         busy = BUSY_STATE[op.kind]
 
         def change(subject) -> bool:
@@ -249,9 +255,9 @@ class Worker:
             return True
 
         if op.kind in BINDING_KINDS:
-            self.store.mutate(Binding, op.binding_id, change)
+            self.store.mutate(Binding, op.binding_id, change, subject)
         else:
-            self.store.mutate(ServiceInstance, op.instance_id, change)
+            self.store.mutate(ServiceInstance, op.instance_id, change, subject)
 
     def _delete_bindings_of(self, instance_id: str) -> None:
         def change(binding) -> bool:
@@ -262,14 +268,14 @@ class Worker:
         for binding in self.store.find(Binding, instance_id=instance_id):
             self.store.mutate(Binding, binding.id, change)
 
-    def _finish(self, op_id: str, state: str, description: str) -> None:
-        def change(op) -> bool:
-            if op.state != IN_PROGRESS:
+    def _finish(self, op: Operation, state: str, description: str) -> None:
+        def change(current) -> bool:
+            if current.state != IN_PROGRESS:
                 return False
-            op.state, op.description, op.finished_at = state, description, utcnow()
-            op.owner, op.lease_expires = None, None
+            current.state, current.description, current.finished_at = state, description, utcnow()
+            current.owner, current.lease_expires = None, None
             return True
-        self.store.mutate(Operation, op_id, change)
+        self.store.mutate(Operation, op.id, change, op)
 
     # -- scanning ------------------------------------------------------------------------------
 

@@ -31,8 +31,7 @@ class Registry:
         return service, (service.plan(plan_id) if service else None)
 
     def manifest_for_plan(self, plan_id: str) -> Optional[Manifest]:
-        found = self.store.find(Manifest, plan_id=plan_id)
-        return found[0] if found else None
+        return self.store.get_by_key(Manifest, "plan_id", plan_id)
 
     def _live_instances(self, **equals) -> list[ServiceInstance]:
         return [i for i in self.store.find(ServiceInstance, **equals) if i.state != "deleted"]

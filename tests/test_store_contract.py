@@ -159,3 +159,13 @@ def test_concurrent_compare_and_set_from_one_version_has_exactly_one_winner(stor
     assert len(wins) == 1
     final = store.get(ServiceInstance, "i1")
     assert final.state == f"by-{wins[0]}" and final.version == 2
+
+
+def test_get_by_key_finds_the_holder_of_a_unique_key(store):
+    store.insert(service_type("s1", "mysql", ("p1", "p2")))
+    store.insert(service_type("s2", "redis", ("p3",)))
+    assert store.get_by_key(ServiceType, "plan_id", "p2").id == "s1"
+    assert store.get_by_key(ServiceType, "name", "redis").id == "s2"
+    assert store.get_by_key(ServiceType, "plan_id", "nope") is None
+    store.delete(store.get(ServiceType, "s2"))
+    assert store.get_by_key(ServiceType, "name", "redis") is None
