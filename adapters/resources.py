@@ -68,6 +68,9 @@ class Backend(ABC):
     """A driver that realizes instances of one or more manifest types."""
 
     manifest_types: tuple[str, ...] = ()
+    #: Whether the calls made inside a request (the operations `requires_async` says need not
+    #: be async, and validation) may block; if any backend's may, requests run in threads.
+    inline_calls_block: bool = True
 
     @abstractmethod
     def validate_manifest(self, manifest: Manifest) -> None:
@@ -138,6 +141,10 @@ class EPM:
         return self._by_type[manifest_type]
 
     @property
+    def inline_calls_block(self) -> bool:
+        return any(b.inline_calls_block for b in self._by_type.values())
+
+    @property
     def backends(self) -> list[Backend]:
         return list({id(b): b for b in self._by_type.values()}.values())
 
@@ -187,6 +194,7 @@ class DummyBackend(Backend):
     """
 
     manifest_types = ("dummy",)
+    inline_calls_block = False  # a 0-second operation does nothing; longer ones are async
     KEYS = {f"{k}_seconds" for k in OPERATION_KINDS} | {"fail_on", "credentials", "dashboard_url"}
 
     def parse(self, manifest: Manifest) -> DummySpec:

@@ -15,8 +15,9 @@ def services() -> Services:
 
 
 async def run(fn, *args, **kwargs):
-    """Call fn, which may write, off the event loop when the store's writes can block."""
-    if services().store.blocking_writes:
+    """Call fn, which may write and call backends, off the event loop when either can block."""
+    esm = services()
+    if esm.store.blocking_writes or esm.epm.inline_calls_block:
         return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
     return fn(*args, **kwargs)
 
