@@ -74,3 +74,15 @@ def test_unknown_routes_and_methods_get_an_osb_error_body(api, method, path):
     response = api.request(method, path)
     assert response.status_code in (404, 405)
     assert_osb_error(response, response.status_code)
+
+
+
+@pytest.mark.parametrize("bad_id", ["a%20b", "x" * 256, "%2E%2E", "na%C3%AFve", "a:b"])
+def test_path_ids_outside_unreserved_characters_are_400(api, bad_id):
+    assert_osb_error(api.get(f"/v2/service_instances/{bad_id}/last_operation"), 400)
+    assert_osb_error(api.put(f"/v2/service_instances/{bad_id}",
+                             json={"service_id": "s", "plan_id": "p"}), 400)
+
+
+def test_an_encoded_slash_in_an_id_matches_no_route(api):
+    assert_osb_error(api.get("/v2/service_instances/a%2F..%2Fb/last_operation"), 404)
