@@ -391,13 +391,21 @@ class SQLiteStore(Store):
 
 
 def store_from_url(url: str) -> Store:
-    """`memory`, `sqlite:///relative/path.db` or `sqlite:////absolute/path.db`."""
+    """`memory`, `sqlite:///relative/path.db`, `sqlite:////absolute/path.db` or
+    `mongodb://[user:password@]host[:port]/database`."""
     if url == "memory":
         return InMemoryStore()
+    if url.startswith(("mongodb://", "mongodb+srv://")):
+        return MongoDB(url)
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///"):]
         if not path:
             raise ValueError("ESM_STORE sqlite URL needs a file path: sqlite:///esm-data/esm.db")
         return SQLiteStore(path)
     scheme = url.split(":", 1)[0]
-    raise ValueError(f"ESM_STORE: unsupported store {scheme!r} (use memory or sqlite:///path/file.db)")
+    raise ValueError(f"ESM_STORE: unsupported store {scheme!r} (use memory, sqlite:///path/file.db "
+                     "or mongodb://host:port/database)")
+
+
+# The MongoDB store lives in its own module (it needs pymongo) but is public here.
+from adapters.mongo_store import MongoDB  # noqa: E402,F401

@@ -3,8 +3,9 @@
     python -m bench [--seconds 5] [--connections 16]
 
 Needs wrk (Debian: apt-get install wrk) and, for the peer, `pip install openbrokerapi gunicorn`.
-Starts on loopback: the ESM (runesm.py) on the memory store, the ESM on the default SQLite store,
-and the peer under gunicorn with one worker; all with basic auth on. Each endpoint is driven by
+Starts on loopback: the ESM (runesm.py) on the memory store, on the default SQLite store and on
+MongoDB (SecantusDB, the wire-protocol server the tests use), and the peer under gunicorn with
+one worker; all with basic auth on. Each endpoint is driven by
 wrk with the same load; prints req/s, p50/p99 latency and the ESM/peer ratio.
 """
 from __future__ import annotations
@@ -22,6 +23,8 @@ import time
 from pathlib import Path
 
 import httpx
+
+from tests.mongo import MongoServer
 
 ROOT = Path(__file__).resolve().parent.parent
 USER, PASSWORD = "bench", "bench"
@@ -172,15 +175,19 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("bench needs wrk: apt-get install wrk")
     workdir = tempfile.mkdtemp(prefix="esm-bench-")
+    mongo = MongoServer().start()  # SecantusDB, as in the tests
     try:
         runs = {
             "esm memory": measure(lambda: esm("memory", workdir), prepare_esm, args.seconds, args.connections),
             "esm sqlite": measure(lambda: esm("default", tempfile.mkdtemp(dir=workdir)), prepare_esm,
                                   args.seconds, args.connections),
+            "esm mongodb": measure(lambda: esm(f"{mongo.uri}/bench{time.monotonic_ns()}", workdir),
+                                   prepare_esm, args.seconds, args.connections),
             "openbrokerapi": measure(lambda: peer(workdir), lambda url: None, args.seconds,
                                      args.connections),
         }
     finally:
+        mongo.remove()
         shutil.rmtree(workdir, ignore_errors=True)
     print(f"{args.connections} connections, {args.seconds} s per endpoint, basic auth on, loopback, "
           f"{os.cpu_count()} cores")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional
@@ -59,7 +60,10 @@ class Settings:
                 f"refusing to listen on {ip} without credentials: set ESM_BROKER_USERNAME and "
                 "ESM_BROKER_PASSWORD, or leave ESM_IP unset to listen on 127.0.0.1 only")
         data_dir = env.get("ESM_DATA_DIR") or "esm-data"
-        store_url = env.get("ESM_STORE") or f"sqlite:///{Path(data_dir) / 'esm.db'}"
+        store_url = env.get("ESM_STORE")
+        if not store_url and env.get("ESM_MONGO_HOST"):  # how older ESM deployments said it
+            store_url = f"mongodb://{env['ESM_MONGO_HOST']}/esm"
+        store_url = store_url or f"sqlite:///{Path(data_dir) / 'esm.db'}"
         log_level = (env.get("ESM_LOG_LEVEL") or "INFO").upper()
         if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise ConfigError(f"ESM_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}")
@@ -77,7 +81,8 @@ class Settings:
             log_level=log_level,
         )
 
-    def __repr__(self) -> str:  # never print the password
+    def __repr__(self) -> str:  # never print a password
         hidden = "***" if self.password else None
+        store = re.sub(r"//([^:/@]*):[^@]*@", r"//\1:***@", self.store_url)
         return (f"Settings(ip={self.ip!r}, port={self.port}, username={self.username!r}, "
-                f"password={hidden!r}, store_url={self.store_url!r})")
+                f"password={hidden!r}, store_url={store!r})")

@@ -23,7 +23,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Optional
 
-from adapters.datastore import Store
+from adapters.datastore import Store, StoreUnavailable
 from adapters.resources import (EPM, BackendFailure, BindResult, OperationCancelled,
                                 OperationContext, ProvisionResult)
 from esm.config import Settings
@@ -63,7 +63,10 @@ class Worker:
     def start(self) -> None:
         self._pool = ThreadPoolExecutor(self._threads, thread_name_prefix="esm-op")
         self._stopping.clear()
-        self.scan()  # resume or settle what a previous run left in flight
+        try:
+            self.scan()  # resume or settle what a previous run left in flight
+        except StoreUnavailable as exc:
+            log.warning("store unavailable at start (%s); the scanner keeps trying", exc)
         self._scanner = threading.Thread(target=self._scan_forever, name="esm-scanner", daemon=True)
         self._scanner.start()
 
@@ -281,9 +284,17 @@ class Worker:
 
     def _scan_forever(self) -> None:
         interval = min(1.0, self.lease / 3)
+        store_down = False
         while not self._stopping.wait(interval):
             try:
                 self.scan()
+                if store_down:
+                    log.info("the store answers again; operations go on")
+                store_down = False
+            except StoreUnavailable as exc:
+                if not store_down:
+                    log.warning("operation scan paused: %s", exc)
+                store_down = True
             except Exception:
                 log.exception("operation scan failed; trying again")
 

@@ -1,5 +1,6 @@
 """The stores the contract suite runs against. Later stores add a factory here."""
-from adapters.datastore import InMemoryStore, SQLiteStore
+from adapters.datastore import InMemoryStore, MongoDB, SQLiteStore
+from tests.mongo import fresh_database_uri
 
 
 def memory_store(tmp_path):
@@ -10,7 +11,11 @@ def sqlite_store(tmp_path):
     return SQLiteStore(str(tmp_path / "esm.db"))
 
 
-STORE_FACTORIES = {"memory": memory_store, "sqlite": sqlite_store}
+def mongodb_store(tmp_path):
+    return MongoDB(fresh_database_uri())
+
+
+STORE_FACTORIES = {"memory": memory_store, "sqlite": sqlite_store, "mongodb": mongodb_store}
 
 
 class ClearableMemoryStore(InMemoryStore):

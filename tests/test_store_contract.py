@@ -12,6 +12,8 @@ from tests.stores import STORE_FACTORIES
 def store(request, tmp_path):
     s = STORE_FACTORIES[request.param](tmp_path)
     yield s
+    if hasattr(s, "drop"):
+        s.drop()
     s.close()
 
 

@@ -1,0 +1,153 @@
+"""The MongoDB store (pymongo), for production and for several ESM replicas on one database.
+Public as `adapters.datastore.MongoDB`.
+
+One MongoDB collection per record kind. A document holds the record as JSON text (`doc`, so any
+key, dots and dollar signs included, round-trips exactly), its `version`, the top-level scalar
+fields again (`f`, for `find`), the record's unique keys (`k`, under a unique multikey index, so
+a record and its keys are written in one atomic document write) and an ObjectId (`o`) for order.
+Every change is one `update_one`/`delete_one` filtered on the version: compare-and-set, no
+read-then-write race, whichever replica sends it.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from typing import Optional
+from urllib.parse import urlsplit, urlunsplit
+
+import pymongo
+from bson import ObjectId
+from pymongo import errors as mongo_errors
+
+from adapters.datastore import (DuplicateId, DuplicateKey, Store, StoreUnavailable,
+                                VersionConflict, _check_unique, _dump, _has_unique_keys,
+                                _with_version)
+from esm.models import Record
+
+log = logging.getLogger("esm.store")
+
+TIMEOUT_MS = 3000  # no request waits longer than a few seconds for an unreachable database
+_SEP = "\x00"
+
+
+def redact(uri: str) -> str:
+    """The URI without its password, for logs."""
+    parts = urlsplit(uri)
+    if parts.password is None:
+        return uri
+    netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _unavailable_on_connection_errors(method):
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except mongo_errors.PyMongoError as exc:  # unreachable, timed out, refused credentials
+            self._indexed.clear()  # the server may come back empty
+            raise StoreUnavailable(f"MongoDB at {redact(self.uri)} failed: "
+                                   f"{type(exc).__name__}") from None
+    return wrapper
+
+
+def _scalars(doc: dict) -> dict:
+    return {k: v for k, v in doc.items() if v is None or isinstance(v, (str, int, float, bool))}
+
+
+class MongoDB(Store):
+    shared = True  # several ESM processes may use one database
+    blocking_reads = blocking_writes = True
+
+    def __init__(self, uri: str, database: Optional[str] = None):
+        self.uri = uri
+        self.client = pymongo.MongoClient(uri, serverSelectionTimeoutMS=TIMEOUT_MS,
+                                          connectTimeoutMS=TIMEOUT_MS, socketTimeoutMS=TIMEOUT_MS * 2,
+                                          retryWrites=False)
+        name = database or urlsplit(uri).path.lstrip("/").split("?")[0] or "esm"
+        self.db = self.client[name]
+        self._indexed: set[str] = set()
+
+    def describe(self) -> str:
+        return f"MongoDB at {redact(self.uri)} (database {self.db.name})"
+
+    def _coll(self, cls):
+        coll = self.db[cls.COLLECTION]
+        if cls.COLLECTION not in self._indexed:
+            coll.create_index([("o", pymongo.ASCENDING)])
+            if _has_unique_keys(cls):
+                coll.create_index([("k", pymongo.ASCENDING)], unique=True)
+            self._indexed.add(cls.COLLECTION)
+        return coll
+
+    @staticmethod
+    def _document(record: Record, version: int) -> dict:
+        doc = record.to_doc()
+        return {"v": version, "doc": _dump(record), "f": _scalars(doc),
+                "k": [f"{k}{_SEP}{v}" for k, v in _check_unique(record)]}
+
+    @staticmethod
+    def _record(cls, document: Optional[dict]):
+        return None if document is None else cls.from_doc(json.loads(document["doc"]), document["v"])
+
+    def _duplicate_key(self, cls, record: Record, exc: mongo_errors.DuplicateKeyError):
+        pattern = (exc.details or {}).get("keyPattern") or {}
+        if "k" not in pattern and "k_1" not in str(exc):
+            return DuplicateId(record.id)
+        for key, value in _check_unique(record):
+            holder = self._coll(cls).find_one({"k": f"{key}{_SEP}{value}", "_id": {"$ne": record.id}})
+            if holder is not None:
+                return DuplicateKey(key, value, holder["_id"])
+        return DuplicateKey("?", "?", "?")
+
+    @_unavailable_on_connection_errors
+    def get(self, cls, record_id):
+        return self._record(cls, self._coll(cls).find_one({"_id": record_id}))
+
+    @_unavailable_on_connection_errors
+    def get_by_key(self, cls, key, value):
+        return self._record(cls, self._coll(cls).find_one({"k": f"{key}{_SEP}{value}"}))
+
+    @_unavailable_on_connection_errors
+    def find(self, cls, **equals):
+        query = {f"f.{k}": v for k, v in equals.items()}
+        return [self._record(cls, d) for d in self._coll(cls).find(query).sort("o", pymongo.ASCENDING)]
+
+    @_unavailable_on_connection_errors
+    def insert(self, record):
+        cls = type(record)
+        try:
+            self._coll(cls).insert_one({"_id": record.id, "o": ObjectId(), **self._document(record, 1)})
+        except mongo_errors.DuplicateKeyError as exc:
+            raise self._duplicate_key(cls, record, exc) from None
+        return _with_version(record, 1)
+
+    @_unavailable_on_connection_errors
+    def update(self, record):
+        cls = type(record)
+        try:
+            result = self._coll(cls).update_one({"_id": record.id, "v": record.version},
+                                                {"$set": self._document(record, record.version + 1)})
+        except mongo_errors.DuplicateKeyError as exc:
+            raise self._duplicate_key(cls, record, exc) from None
+        if result.matched_count != 1:
+            raise VersionConflict(record.id)
+        return _with_version(record, record.version + 1)
+
+    @_unavailable_on_connection_errors
+    def delete(self, record):
+        result = self._coll(type(record)).delete_one({"_id": record.id, "v": record.version})
+        if result.deleted_count != 1:
+            raise VersionConflict(record.id)
+
+    @_unavailable_on_connection_errors
+    def ping(self):
+        self.client.admin.command("ping")
+
+    def drop(self) -> None:
+        """Remove the whole database (tests)."""
+        self.client.drop_database(self.db.name)
+
+    def close(self):
+        self.client.close()
