@@ -21,7 +21,7 @@ from esm.errors import (AsyncRequired, BackendError, BadRequest, ConcurrencyErro
                         MaintenanceInfoConflict, NotFound, Unprocessable)
 from esm.models import (IN_PROGRESS, SUCCEEDED, Binding, Manifest, Operation, Plan,
                         ServiceInstance, ServiceType)
-from esm.operations import Worker, new_operation_id
+from esm.operations import BUSY_STATE, Worker, new_operation_id
 from esm.registry import Registry
 
 RACE_RETRIES = 20
@@ -102,6 +102,12 @@ class Broker:
             raise AsyncRequired(f"this plan only supports asynchronous {kind}; "
                                 "repeat the request with accepts_incomplete=true")
         return needs_async
+
+    def _delete_is_async(self, instance: ServiceInstance, kind: str, accepts_incomplete: bool) -> bool:
+        """Deletes work even when the plan's manifest is gone (nothing to ask: synchronous)."""
+        manifest = self.registry.manifest_for_plan(instance.plan_id)
+        backend = self.epm.backend_for(manifest.manifest_type) if manifest else None
+        return self._async(backend, manifest, kind, accepts_incomplete)
 
     def _new_operation(self, kind: str, instance_id: str, caller: Caller, plan: Optional[Plan],
                        target: dict, binding_id: Optional[str] = None) -> Operation:
@@ -251,14 +257,21 @@ class Broker:
                 raise Unprocessable(f"plans {instance.plan_id!r} and {target_plan.id!r} are realized "
                                     "by different backends; this plan change is not supported")
         is_async = self._async(backend, manifest, "update", accepts_incomplete)
-        op = self._new_operation("update", instance_id, caller, target_plan, target)
+        return self._start_on_instance("update", instance, caller, target_plan, target, is_async,
+                                       instance_usable=True, update_repeatable=True)
+
+    def _start_on_instance(self, kind: str, instance: ServiceInstance, caller: Caller,
+                           plan: Optional[Plan], target: dict, is_async: bool,
+                           **failure_flags) -> tuple[int, dict]:
+        """Store the operation, point the instance at it (compare-and-set), run it, answer."""
+        op = self._new_operation(kind, instance.id, caller, plan, target)
         version = instance.version
-        instance.state, instance.operation_id = "updating", op.id
+        instance.state, instance.operation_id = BUSY_STATE[kind], op.id
         self._claim(instance, op, version, insert=False)
         op = self._run(op, instance, is_async)
         if is_async:
             return 202, {"operation": op.id}
-        self._raise_if_failed(op, instance_usable=True, update_repeatable=True)
+        self._raise_if_failed(op, **failure_flags)
         return 200, {}
 
     @staticmethod
@@ -296,9 +309,7 @@ class Broker:
         instance = self.store.get(ServiceInstance, instance_id)
         if instance is None or instance.state == "deleted":
             raise Gone(f"no service instance {instance_id!r}")
-        manifest = self.registry.manifest_for_plan(instance.plan_id)
-        backend = self.epm.backend_for(manifest.manifest_type) if manifest else None
-        is_async = self._async(backend, manifest, "deprovision", accepts_incomplete)
+        is_async = self._delete_is_async(instance, "deprovision", accepts_incomplete)
         if instance.state == "deprovisioning":
             if is_async:
                 return 202, {"operation": instance.operation_id}
@@ -307,15 +318,8 @@ class Broker:
             raise ConcurrencyError(f"another operation is running on service instance {instance_id!r}")
         stops = instance.operation_id if instance.state == "provisioning" else None
         _, plan = self.registry.plan(instance.service_id, instance.plan_id)
-        op = self._new_operation("deprovision", instance_id, caller, plan, {"stops": stops})
-        version = instance.version
-        instance.state, instance.operation_id = "deprovisioning", op.id
-        self._claim(instance, op, version, insert=False)
-        op = self._run(op, instance, is_async)
-        if is_async:
-            return 202, {"operation": op.id}
-        self._raise_if_failed(op, instance_usable=False)
-        return 200, {}
+        return self._start_on_instance("deprovision", instance, caller, plan, {"stops": stops},
+                                       is_async, instance_usable=False)
 
     def fetch_instance(self, instance_id: str) -> dict:
         instance = self.store.get(ServiceInstance, instance_id)
@@ -444,9 +448,7 @@ class Broker:
         if (binding is None or binding.state == "deleted" or binding.instance_id != instance_id
                 or instance is None):
             raise Gone(f"no service binding {binding_id!r} on instance {instance_id!r}")
-        manifest = self.registry.manifest_for_plan(instance.plan_id)
-        backend = self.epm.backend_for(manifest.manifest_type) if manifest else None
-        is_async = self._async(backend, manifest, "unbind", accepts_incomplete)
+        is_async = self._delete_is_async(instance, "unbind", accepts_incomplete)
         if binding.state == "unbinding":
             if is_async:
                 return 202, {"operation": binding.operation_id}

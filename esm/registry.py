@@ -79,14 +79,18 @@ class Registry:
         service = self.store.get(ServiceType, service_id)
         if service is None:
             raise NotFound(f"no service type with id {service_id!r}")
-        if self._live_instances(service_id=service_id):
-            raise Conflict(f"service type {service_id!r} still has service instances; "
-                           "deprovision them first")
-        try:
-            self.store.delete(service)
-        except VersionConflict:
-            raise Conflict(f"service type {service_id!r} changed concurrently; retry") from None
+        self._delete_unless_used(service, f"service type {service_id!r}", "deprovision them first",
+                                 service_id=service_id)
         self._remove_manifests(lambda m: m.service_id == service_id)
+
+    def _delete_unless_used(self, record, label: str, advice: str, **instances_with) -> None:
+        """Delete `record` unless live instances match `instances_with` (409 then)."""
+        if self._live_instances(**instances_with):
+            raise Conflict(f"{label} still has service instances; {advice}")
+        try:
+            self.store.delete(record)
+        except VersionConflict:
+            raise Conflict(f"{label} changed concurrently; retry") from None
 
     # -- manifests -----------------------------------------------------------------------------
 
@@ -143,10 +147,6 @@ class Registry:
 
     def delete_manifest(self, manifest_id: str) -> None:
         manifest = self.get_manifest(manifest_id)
-        if self._live_instances(plan_id=manifest.plan_id):
-            raise Conflict(f"plan {manifest.plan_id!r} still has service instances; "
-                           "deprovision them before removing its manifest")
-        try:
-            self.store.delete(manifest)
-        except VersionConflict:
-            raise Conflict(f"manifest {manifest_id!r} changed concurrently; retry") from None
+        self._delete_unless_used(manifest, f"the plan {manifest.plan_id!r} of manifest {manifest_id!r}",
+                                 "deprovision them before removing its manifest",
+                                 plan_id=manifest.plan_id)
