@@ -396,6 +396,7 @@ def store_from_url(url: str) -> Store:
     if url == "memory":
         return InMemoryStore()
     if url.startswith(("mongodb://", "mongodb+srv://")):
+        from adapters.mongo_store import MongoDB
         return MongoDB(url)
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///"):]
@@ -407,5 +408,10 @@ def store_from_url(url: str) -> Store:
                      "or mongodb://host:port/database)")
 
 
-# The MongoDB store lives in its own module (it needs pymongo) but is public here.
-from adapters.mongo_store import MongoDB  # noqa: E402,F401
+def __getattr__(name: str):
+    """`adapters.datastore.MongoDB` is public but lives in its own module (it needs pymongo,
+    and imports this one), so it is imported when first asked for."""
+    if name == "MongoDB":
+        from adapters.mongo_store import MongoDB
+        return MongoDB
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

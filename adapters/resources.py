@@ -125,8 +125,10 @@ class EPM:
             self.register(backend)
 
     @classmethod
-    def default(cls) -> "EPM":
-        return cls([DummyBackend()])
+    def default(cls, docker_options: Optional[dict] = None) -> "EPM":
+        """The dummy backend and the Docker backend (which connects only when used)."""
+        from adapters.docker_backend import DockerBackend
+        return cls([DummyBackend(), DockerBackend(**(docker_options or {}))])
 
     def register(self, backend: Backend) -> None:
         for manifest_type in backend.manifest_types:
@@ -260,3 +262,12 @@ class DummyBackend(Backend):
 
     def unbind(self, instance, binding, manifest, ctx):
         self._run(manifest, "unbind", ctx)
+
+
+def __getattr__(name: str):
+    """`adapters.resources.DockerBackend` is public but lives in its own module (it needs the
+    Docker SDK, and imports this one), so it is imported when first asked for."""
+    if name == "DockerBackend":
+        from adapters.docker_backend import DockerBackend
+        return DockerBackend
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

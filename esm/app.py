@@ -18,6 +18,7 @@ from connexion.lifecycle import ConnexionResponse
 from connexion.middleware import MiddlewarePosition
 from starlette.exceptions import HTTPException
 
+from adapters.compose import DockerPolicy
 from adapters.datastore import Store, StoreUnavailable, store_from_url
 from adapters.resources import EPM
 from esm import middleware as mw
@@ -110,11 +111,17 @@ async def _unexpected(_request, exc: Exception) -> ConnexionResponse:
     return _error(500, "InternalError", "the broker failed unexpectedly; see its log")
 
 
+def docker_options(settings: Settings) -> dict:
+    """How the operator configured the Docker backend (see README, Settings)."""
+    return {"policy": DockerPolicy(settings.docker_allow_privileged, settings.docker_allowed_bind_paths),
+            "base_url": settings.docker_host, "host_address": settings.docker_host_address}
+
+
 def create_app(settings: Optional[Settings] = None, store: Optional[Store] = None,
                epm: Optional[EPM] = None, validate_responses: bool = False) -> AsyncApp:
     settings = settings or Settings()
     store = store if store is not None else store_from_url(settings.store_url)
-    epm = epm or EPM.default()
+    epm = epm or EPM.default(docker_options(settings))
     services = Services.build(settings, store, epm)
 
     @contextlib.asynccontextmanager

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional
+from urllib.parse import urlsplit
 
 LOOPBACK = "127.0.0.1"
 
@@ -40,6 +41,10 @@ class Settings:
     operation_lease: int = 15
     worker_threads: int = 32
     log_level: str = "INFO"
+    docker_host: Optional[str] = None
+    docker_host_address: str = "127.0.0.1"
+    docker_allow_privileged: bool = False
+    docker_allowed_bind_paths: tuple = ()
 
     @property
     def auth_enabled(self) -> bool:
@@ -67,6 +72,17 @@ class Settings:
         log_level = (env.get("ESM_LOG_LEVEL") or "INFO").upper()
         if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise ConfigError(f"ESM_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}")
+        docker_host = env.get("DOCKER_HOST") or None
+        default_address = urlsplit(docker_host).hostname if docker_host and docker_host.startswith(
+            ("tcp://", "http://", "https://")) else "127.0.0.1"
+        allow_privileged = (env.get("ESM_DOCKER_ALLOW_PRIVILEGED") or "false").lower()
+        if allow_privileged not in ("true", "false"):
+            raise ConfigError(f"ESM_DOCKER_ALLOW_PRIVILEGED must be true or false, got {allow_privileged!r}")
+        bind_paths = tuple(p.strip() for p in (env.get("ESM_DOCKER_ALLOWED_BIND_PATHS") or "").split(",")
+                           if p.strip())
+        if any(not p.startswith("/") or p.rstrip("/") == "" for p in bind_paths):
+            raise ConfigError("ESM_DOCKER_ALLOWED_BIND_PATHS must list absolute host paths other "
+                              f"than /, separated by commas, got {bind_paths!r}")
         return cls(
             ip=ip,
             port=_int(env, "ESM_PORT", 8080, minimum=0),
@@ -79,6 +95,10 @@ class Settings:
             operation_lease=_int(env, "ESM_OPERATION_LEASE", 15, minimum=2),
             worker_threads=_int(env, "ESM_WORKER_THREADS", 32),
             log_level=log_level,
+            docker_host=docker_host,
+            docker_host_address=env.get("ESM_DOCKER_HOST_ADDRESS") or default_address or "127.0.0.1",
+            docker_allow_privileged=allow_privileged == "true",
+            docker_allowed_bind_paths=bind_paths,
         )
 
     def __repr__(self) -> str:  # never print a password

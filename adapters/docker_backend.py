@@ -1,0 +1,421 @@
+"""DockerBackend: `docker-compose` manifests as containers on one engine, `docker-swarm` manifests
+as services on a swarm, through the Docker SDK. Public as `adapters.resources.DockerBackend`.
+
+It keeps no memory of its own: every object it makes carries the label
+`io.elastest.esm.instance_id=<instance id>` (and the compose service name), which is how it finds
+them again for status, update, bind and deprovision, after a broker restart too. Every call is
+idempotent: a provision resumed after a crash finds what exists, replaces what differs from the
+manifest (a fingerprint label says) and creates what is missing.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import threading
+import time
+from typing import Optional
+
+import docker
+from docker import errors as docker_errors
+from docker.types import (EndpointSpec, Healthcheck, Mount, NetworkAttachmentConfig,
+                          ServiceMode)
+
+from adapters.compose import ComposeSpec, DockerPolicy, ServiceSpec, parse_compose
+from adapters.resources import (Backend, BackendFailure, BindResult, ManifestInvalid,
+                                OperationCancelled, OperationContext, ProvisionResult)
+from esm.models import Manifest, ServiceInstance
+
+log = logging.getLogger("esm.docker")
+
+LABEL = "io.elastest.esm.instance_id"
+SERVICE_LABEL = "io.elastest.esm.service"
+FINGERPRINT_LABEL = "io.elastest.esm.fingerprint"
+SWARM = "docker-swarm"
+
+
+def object_prefix(instance_id: str) -> str:
+    """Engine object names: short (swarm service names stop at 63) and valid for any id."""
+    return "esm-" + hashlib.sha1(instance_id.encode()).hexdigest()[:12]
+
+
+def env_value(value) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return str(value).lower()
+    if value is None:
+        return ""
+    return json.dumps(value) if isinstance(value, (dict, list)) else str(value)
+
+
+def _engine_errors(method):
+    """Engine trouble becomes a BackendFailure the platform can read."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except docker_errors.APIError as exc:
+            raise BackendFailure(f"Docker engine refused: {exc.explanation or exc}") from None
+        except docker_errors.DockerException as exc:
+            raise BackendFailure(f"Docker engine unreachable: {exc}") from None
+        except OSError as exc:  # requests' connection errors are OSErrors
+            raise BackendFailure(f"Docker engine unreachable: {exc}") from None
+    return wrapper
+
+
+class DockerBackend(Backend):
+    manifest_types = ("docker-compose", SWARM)
+    inline_calls_block = False  # every operation is async; validation needs no engine
+
+    def __init__(self, policy: DockerPolicy = DockerPolicy(), base_url: Optional[str] = None,
+                 host_address: str = "127.0.0.1", poll_seconds: float = 0.2):
+        self.policy = policy
+        self.base_url = base_url
+        self.host_address = host_address
+        self.poll_seconds = poll_seconds
+        self._client: Optional[docker.DockerClient] = None
+        self._client_lock = threading.Lock()
+
+    # -- the engine ----------------------------------------------------------------------------
+
+    @property
+    def client(self) -> docker.DockerClient:
+        with self._client_lock:
+            if self._client is None:
+                self._client = docker.DockerClient(base_url=self.base_url or "unix:///var/run/docker.sock",
+                                                   timeout=60, max_pool_size=64)
+            return self._client
+
+    @_engine_errors
+    def ping(self) -> None:
+        self.client.ping()
+
+    # -- manifests -----------------------------------------------------------------------------
+
+    @functools.lru_cache(maxsize=256)
+    def _parse(self, content: str, manifest_type: str) -> ComposeSpec:
+        return parse_compose(content, self.policy, swarm=manifest_type == SWARM)
+
+    def spec(self, manifest: Manifest) -> ComposeSpec:
+        return self._parse(manifest.manifest_content, manifest.manifest_type)
+
+    def validate_manifest(self, manifest: Manifest) -> None:
+        spec = self.spec(manifest)
+        for name, endpoint in (manifest.endpoints or {}).items():
+            svc = spec.services.get(endpoint["service"])
+            if svc is None:
+                raise ManifestInvalid(f"endpoint {name!r} names service {endpoint['service']!r}, "
+                                      "which the manifest does not define")
+            if not any(p.target == endpoint["port"] for p in svc.ports):
+                raise ManifestInvalid(f"endpoint {name!r}: service {svc.name!r} does not publish "
+                                      f"port {endpoint['port']} (add it to its ports)")
+
+    def requires_async(self, manifest, kind):
+        return True
+
+    @staticmethod
+    def environment(instance: ServiceInstance, manifest: Manifest, svc: ServiceSpec) -> dict:
+        """The service's own environment, then the manifest config, then the provision
+        parameters: later ones win."""
+        merged = dict(svc.environment)
+        for source in (manifest.config or {}, instance.parameters or {}):
+            merged.update({str(k): env_value(v) for k, v in source.items()})
+        return merged
+
+    # -- operations ----------------------------------------------------------------------------
+
+    @_engine_errors
+    def provision(self, instance, manifest, ctx):
+        self._realize(instance, manifest, ctx)
+        return ProvisionResult()
+
+    @_engine_errors
+    def update(self, instance, manifest, ctx):
+        self._realize(instance, manifest, ctx)
+
+    def _realize(self, instance: ServiceInstance, manifest: Manifest, ctx: OperationContext) -> None:
+        spec = self.spec(manifest)
+        swarm = manifest.manifest_type == SWARM
+        prefix = object_prefix(instance.id)
+        network = self._ensure_network(instance.id, prefix, swarm)
+        for volume in spec.volumes:
+            self._ensure_volume(instance.id, f"{prefix}-{volume}")
+        for svc in spec.services.values():
+            self._ensure_image(svc.image)
+        if swarm:
+            self._realize_services(instance, manifest, spec, network, ctx)
+        else:
+            self._realize_containers(instance, manifest, spec, network, ctx)
+
+    def _labels(self, instance_id: str, extra: Optional[dict] = None) -> dict:
+        return {**(extra or {}), LABEL: instance_id}
+
+    def _ensure_network(self, instance_id: str, name: str, swarm: bool) -> str:
+        if not self.client.networks.list(names=[name], filters={"label": f"{LABEL}={instance_id}"}):
+            self.client.networks.create(name, driver="overlay" if swarm else "bridge",
+                                        attachable=swarm, labels=self._labels(instance_id))
+        return name
+
+    def _ensure_volume(self, instance_id: str, name: str) -> None:
+        try:
+            self.client.volumes.get(name)
+        except docker_errors.NotFound:
+            self.client.volumes.create(name, labels=self._labels(instance_id))
+
+    def _ensure_image(self, image: str) -> None:
+        try:
+            self.client.images.get(image)
+            return
+        except docker_errors.ImageNotFound:
+            pass
+        try:
+            self.client.images.pull(image)
+        except docker_errors.DockerException as exc:
+            reason = getattr(exc, "explanation", None) or str(exc)
+            raise BackendFailure(f"image {image!r} is not on the engine and could not be pulled: "
+                                 f"{reason}") from None
+
+    def _mounts(self, instance_id: str, prefix: str, svc: ServiceSpec) -> list:
+        mounts = []
+        for vol in svc.volumes:
+            if vol.bind:
+                mounts.append(Mount(vol.target, vol.source, type="bind", read_only=vol.read_only))
+            else:
+                source = f"{prefix}-{vol.source}" if vol.source else None
+                mounts.append(Mount(vol.target, source, type="volume", read_only=vol.read_only,
+                                    labels=self._labels(instance_id)))
+        return mounts
+
+    @staticmethod
+    def _fingerprint(svc: ServiceSpec, environment: dict) -> str:
+        return hashlib.sha256(svc.fingerprint(environment).encode()).hexdigest()[:32]
+
+    # compose mode: containers on one engine
+
+    def _realize_containers(self, instance, manifest, spec, network, ctx) -> None:
+        prefix = object_prefix(instance.id)
+        existing = {c.labels.get(SERVICE_LABEL): c for c in self._containers(instance.id)}
+        for svc in spec.services.values():
+            if ctx.should_stop():
+                raise OperationCancelled("operation stopped")
+            environment = self.environment(instance, manifest, svc)
+            fingerprint = self._fingerprint(svc, environment)
+            container = existing.pop(svc.name, None)
+            if container is not None and container.labels.get(FINGERPRINT_LABEL) != fingerprint:
+                container.remove(force=True, v=True)  # the manifest or parameters changed
+                container = None
+            if container is None:
+                self._wait_until_ready(spec, svc.healthy_dependencies, instance.id, ctx)
+                container = self.client.containers.create(
+                    svc.image, name=f"{prefix}-{svc.name}", command=svc.command,
+                    entrypoint=svc.entrypoint, environment=environment,
+                    labels={**svc.labels, **self._labels(instance.id, {SERVICE_LABEL: svc.name,
+                                                                        FINGERPRINT_LABEL: fingerprint})},
+                    ports={f"{p.target}/{p.protocol}": p.published for p in svc.ports},
+                    mounts=self._mounts(instance.id, prefix, svc),
+                    healthcheck=svc.healthcheck, network=network,
+                    networking_config={network: self.client.api.create_endpoint_config(
+                        aliases=[svc.name])},
+                    working_dir=svc.working_dir, user=svc.user, hostname=svc.hostname,
+                    restart_policy={"Name": svc.restart} if svc.restart else None,
+                    privileged=svc.privileged, cap_add=svc.cap_add or None,
+                    devices=svc.devices or None, pid_mode=svc.pid, ipc_mode=svc.ipc)
+            if container.status != "running":
+                container.start()
+        for leftover in existing.values():  # services the manifest no longer has
+            leftover.remove(force=True, v=True)
+        self._wait_until_ready(spec, list(spec.services), instance.id, ctx)
+
+    def _containers(self, instance_id: str) -> list:
+        return self.client.containers.list(all=True, filters={"label": f"{LABEL}={instance_id}"})
+
+    def _wait_until_ready(self, spec: ComposeSpec, names: list, instance_id: str,
+                          ctx: OperationContext) -> None:
+        """Until the named services' containers run (and are healthy where they have a
+        healthcheck); a container that exits fails the operation with its last log lines."""
+        while names:
+            containers = {c.labels.get(SERVICE_LABEL): c for c in self._containers(instance_id)}
+            waiting = []
+            for name in names:
+                container = containers.get(name)
+                state = container.attrs.get("State", {}) if container else {}
+                status = state.get("Status")
+                if status in ("exited", "dead"):
+                    raise BackendFailure(self._exit_description(name, container, state))
+                health = (state.get("Health") or {}).get("Status")
+                if status != "running" or health not in (None, "healthy"):
+                    waiting.append(name)
+            if not waiting:
+                return
+            ctx.sleep(self.poll_seconds)
+
+    @staticmethod
+    def _exit_description(name: str, container, state: dict) -> str:
+        try:
+            tail = container.logs(tail=5).decode("utf-8", "replace").strip()
+        except docker_errors.DockerException:
+            tail = ""
+        text = f"service {name!r} exited with code {state.get('ExitCode')}"
+        return f"{text}; last output: {tail[-500:]}" if tail else text
+
+    # swarm mode: services on a swarm
+
+    def _realize_services(self, instance, manifest, spec, network, ctx) -> None:
+        prefix = object_prefix(instance.id)
+        existing = {s.attrs["Spec"]["Labels"].get(SERVICE_LABEL): s for s in self._services(instance.id)}
+        for svc in spec.services.values():
+            environment = self.environment(instance, manifest, svc)
+            fingerprint = self._fingerprint(svc, environment)
+            service = existing.pop(svc.name, None)
+            if service is not None and service.attrs["Spec"]["Labels"].get(FINGERPRINT_LABEL) != fingerprint:
+                service.remove()
+                service = None
+            if service is None:
+                endpoint = EndpointSpec()
+                endpoint["Ports"] = [{"Protocol": p.protocol, "TargetPort": p.target,
+                                      **({"PublishedPort": p.published} if p.published else {})}
+                                     for p in svc.ports]
+                healthcheck = Healthcheck(test=svc.healthcheck["Test"],
+                                          interval=svc.healthcheck.get("Interval"),
+                                          timeout=svc.healthcheck.get("Timeout"),
+                                          retries=svc.healthcheck.get("Retries"),
+                                          start_period=svc.healthcheck.get("StartPeriod")
+                                          ) if svc.healthcheck else None
+                self.client.services.create(
+                    svc.image, name=f"{prefix}-{svc.name}", command=svc.entrypoint, args=svc.command,
+                    env=[f"{k}={v}" for k, v in environment.items()],
+                    labels=self._labels(instance.id, {SERVICE_LABEL: svc.name,
+                                                      FINGERPRINT_LABEL: fingerprint}),
+                    container_labels={**svc.labels, **self._labels(instance.id, {SERVICE_LABEL: svc.name})},
+                    networks=[NetworkAttachmentConfig(network, aliases=[svc.name])],
+                    endpoint_spec=endpoint, mode=ServiceMode("replicated", replicas=svc.replicas),
+                    healthcheck=healthcheck, mounts=self._mounts(instance.id, prefix, svc),
+                    workdir=svc.working_dir, user=svc.user, hostname=svc.hostname)
+        for leftover in existing.values():
+            leftover.remove()
+        self._wait_for_replicas(spec, instance.id, ctx)
+
+    def _services(self, instance_id: str) -> list:
+        try:
+            return self.client.services.list(filters={"label": f"{LABEL}={instance_id}"})
+        except docker_errors.APIError as exc:
+            if exc.status_code == 503:  # this engine is not in a swarm: it has no services
+                return []
+            raise
+
+    def _wait_for_replicas(self, spec: ComposeSpec, instance_id: str, ctx: OperationContext) -> None:
+        while True:
+            services = {s.attrs["Spec"]["Labels"].get(SERVICE_LABEL): s for s in self._services(instance_id)}
+            short = []
+            for name, svc in spec.services.items():
+                tasks = services[name].tasks()
+                broken = [t for t in tasks if t["Status"]["State"] in ("failed", "rejected")]
+                if broken:
+                    status = broken[0]["Status"]
+                    raise BackendFailure(f"service {name!r}: a task {status['State']}: "
+                                         f"{status.get('Err') or status.get('Message')}")
+                running = sum(1 for t in tasks if t["Status"]["State"] == "running"
+                              and t["DesiredState"] == "running")
+                if running < svc.replicas:
+                    short.append(name)
+            if not short:
+                return
+            ctx.sleep(self.poll_seconds)
+
+    # -- deletion ------------------------------------------------------------------------------
+
+    @_engine_errors
+    def deprovision(self, instance, manifest, ctx):
+        """Remove every object labelled with the instance id; succeeds when none is left."""
+        for service in self._services(instance.id):
+            service.remove()
+        for container in self._containers(instance.id):
+            container.remove(force=True, v=True)
+        self._remove_when_free(instance.id)
+
+    def _remove_when_free(self, instance_id: str, seconds: float = 60) -> None:
+        """Networks and volumes go once the containers using them (swarm tasks too) are gone."""
+        deadline = time.monotonic() + seconds
+        label = {"label": f"{LABEL}={instance_id}"}
+        while True:
+            removals = ([(n, n.remove) for n in self.client.networks.list(filters=label)]
+                        + [(v, functools.partial(v.remove, force=True))
+                           for v in self.client.volumes.list(filters=label)])
+            if not removals:  # (swarm networks leave the listing a moment after removal)
+                return
+            left = []
+            for obj, remove in removals:
+                left.append(obj.name)
+                try:
+                    remove()
+                except docker_errors.NotFound:
+                    pass
+                except docker_errors.APIError:
+                    pass  # still in use by a container on its way out: next round
+            if time.monotonic() > deadline:
+                raise BackendFailure(f"could not remove {', '.join(left)}: still in use")
+            time.sleep(self.poll_seconds)
+
+    # -- binding -------------------------------------------------------------------------------
+
+    @_engine_errors
+    def bind(self, instance, binding, manifest, ctx):
+        """Credentials from the manifest's endpoints and the host ports the engine published."""
+        swarm = manifest.manifest_type == SWARM
+        credentials, endpoints = {}, []
+        for name, endpoint in (manifest.endpoints or {}).items():
+            port = self._published_port(instance.id, endpoint["service"], endpoint["port"], swarm)
+            protocol, path = endpoint.get("protocol", "tcp"), endpoint.get("path", "")
+            credentials[name] = {"host": self.host_address, "port": port, "protocol": protocol,
+                                 "path": path, "uri": f"{protocol}://{self.host_address}:{port}{path}"}
+            endpoints.append({"host": self.host_address, "ports": [str(port)],
+                              "protocol": "udp" if protocol == "udp" else "tcp"})
+        return BindResult(credentials=credentials, endpoints=endpoints)
+
+    def _published_port(self, instance_id: str, service: str, target: int, swarm: bool) -> int:
+        if swarm:
+            for svc in self._services(instance_id):
+                if svc.attrs["Spec"]["Labels"].get(SERVICE_LABEL) == service:
+                    for port in svc.attrs.get("Endpoint", {}).get("Ports", []):
+                        if port.get("TargetPort") == target and port.get("PublishedPort"):
+                            return int(port["PublishedPort"])
+        else:
+            for container in self._containers(instance_id):
+                if container.labels.get(SERVICE_LABEL) == service:
+                    ports = container.attrs["NetworkSettings"]["Ports"] or {}
+                    for key in (f"{target}/tcp", f"{target}/udp"):
+                        for mapping in ports.get(key) or []:
+                            return int(mapping["HostPort"])
+        raise BackendFailure(f"service {service!r} of this instance publishes no port {target}")
+
+    def unbind(self, instance, binding, manifest, ctx):
+        """Credentials are published ports: nothing to remove per binding."""
+
+    # -- inventory -----------------------------------------------------------------------------
+
+    @_engine_errors
+    def owned_resources(self, instance_id: Optional[str] = None) -> list[dict]:
+        label = {"label": LABEL if instance_id is None else f"{LABEL}={instance_id}"}
+        found = []
+        for kind, objects in (("container", self.client.containers.list(all=True, filters=label)),
+                              ("service", self._services_matching(label)),
+                              ("network", self.client.networks.list(filters=label)),
+                              ("volume", self.client.volumes.list(filters=label))):
+            for obj in objects:
+                labels = (obj.attrs.get("Spec", {}).get("Labels") if kind == "service"
+                          else obj.attrs.get("Labels") if kind in ("network", "volume")
+                          else obj.labels) or {}
+                found.append({"kind": kind, "id": obj.id, "name": obj.name,
+                              "instance_id": labels.get(LABEL)})
+        return found
+
+    def _services_matching(self, label: dict) -> list:
+        try:
+            return self.client.services.list(filters=label)
+        except docker_errors.APIError as exc:
+            if exc.status_code == 503:
+                return []
+            raise
+

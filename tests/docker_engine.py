@@ -1,0 +1,87 @@
+"""The real Docker engine for the tests, and the test image made locally (no registry is
+reachable): busybox from Debian's busybox-static, imported as esm-test/busybox:latest.
+Without an engine the Docker tests fail in CI (CI=true) and are skipped elsewhere."""
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import tarfile
+
+import docker
+import pytest
+
+from adapters.docker_backend import LABEL
+
+IMAGE = "esm-test/busybox:latest"
+APPLETS = ("sh", "sleep", "httpd", "echo", "cat", "env", "true", "false", "wget", "ls")
+TEST_PREFIX = "dkr-"  # every instance id a Docker test uses starts with this
+
+
+def engine() -> docker.DockerClient:
+    try:
+        client = docker.from_env(timeout=30)
+        client.ping()
+        return client
+    except Exception as exc:  # noqa: BLE001 - any failure means: no engine
+        message = f"no Docker engine reachable ({exc}); start dockerd (see .ci/run)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def ensure_test_image(client: docker.DockerClient) -> str:
+    try:
+        client.images.get(IMAGE)
+        return IMAGE
+    except docker.errors.ImageNotFound:
+        pass
+    busybox = shutil.which("busybox") or "/bin/busybox"
+    data = io.BytesIO()
+    with tarfile.open(fileobj=data, mode="w") as tar:
+        tar.add(busybox, arcname="bin/busybox")
+        for applet in APPLETS:
+            link = tarfile.TarInfo(f"bin/{applet}")
+            link.type, link.linkname = tarfile.SYMTYPE, "busybox"
+            tar.addfile(link)
+        for folder in ("tmp", "www"):
+            entry = tarfile.TarInfo(folder)
+            entry.type, entry.mode = tarfile.DIRTYPE, 0o1777
+            tar.addfile(entry)
+        page = b"esm test page\n"  # so that httpd -h /www answers 200 on /
+        entry = tarfile.TarInfo("www/index.html")
+        entry.size = len(page)
+        tar.addfile(entry, io.BytesIO(page))
+    repository, tag = IMAGE.split(":")
+    client.api.import_image_from_data(data.getvalue(), repository=repository, tag=tag)
+    return IMAGE
+
+
+def ensure_swarm(client: docker.DockerClient) -> None:
+    if client.info().get("Swarm", {}).get("LocalNodeState") != "active":
+        client.swarm.init(advertise_addr="127.0.0.1")
+
+
+def remove_test_objects(client: docker.DockerClient) -> list:
+    """Remove whatever the tests left labelled with a test instance id; returns what it found."""
+    found = []
+    label = {"label": LABEL}
+    try:
+        services = client.services.list(filters=label)
+    except docker.errors.APIError:
+        services = []
+    for group in (services, client.containers.list(all=True, filters=label)):
+        for obj in group:
+            labels = obj.attrs.get("Spec", {}).get("Labels") if obj in services else obj.labels
+            if (labels or {}).get(LABEL, "").startswith(TEST_PREFIX):
+                found.append(obj.name)
+                obj.remove(**({} if obj in services else {"force": True, "v": True}))
+    for group in (client.networks.list(filters=label), client.volumes.list(filters=label)):
+        for obj in group:
+            if (obj.attrs.get("Labels") or {}).get(LABEL, "").startswith(TEST_PREFIX):
+                found.append(obj.name)
+                try:
+                    obj.remove()
+                except docker.errors.APIError:
+                    pass
+    return found
