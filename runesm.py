@@ -11,6 +11,7 @@ warnings.filterwarnings("ignore", message=".*starlette.testclient.*")
 
 from esm.app import create_app
 from esm.config import ConfigError, Settings
+from esm.logs import configure as configure_logging
 
 
 def main() -> int:
@@ -19,8 +20,7 @@ def main() -> int:
     except ConfigError as exc:
         print(f"esm: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_level, settings.log_format)
     log = logging.getLogger("esm")
     try:
         app = create_app(settings)
@@ -33,8 +33,9 @@ def main() -> int:
     else:
         log.warning("no credentials configured (ESM_BROKER_USERNAME/ESM_BROKER_PASSWORD): "
                     "listening on 127.0.0.1:%d only, without authentication", settings.port)
+    # the ESM logs each request itself (esm.access); uvicorn keeps our logging configuration
     uvicorn.run(app, host=settings.ip, port=settings.port, log_level=settings.log_level.lower(),
-                access_log=False)
+                access_log=False, log_config=None)
     return 0
 
 

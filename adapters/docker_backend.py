@@ -68,6 +68,7 @@ def _engine_errors(method):
 class DockerBackend(Backend):
     manifest_types = ("docker-compose", SWARM)
     inline_calls_block = False  # every operation is async; validation needs no engine
+    owns_resources = True
 
     def __init__(self, policy: DockerPolicy = DockerPolicy(), base_url: Optional[str] = None,
                  host_address: str = "127.0.0.1", poll_seconds: float = 0.2):
@@ -408,7 +409,8 @@ class DockerBackend(Backend):
                           else obj.attrs.get("Labels") if kind in ("network", "volume")
                           else obj.labels) or {}
                 found.append({"kind": kind, "id": obj.id, "name": obj.name,
-                              "instance_id": labels.get(LABEL)})
+                              "instance_id": labels.get(LABEL),
+                              "workload": kind in ("container", "service")})
         return found
 
     def _services_matching(self, label: dict) -> list:

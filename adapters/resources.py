@@ -68,6 +68,8 @@ class Backend(ABC):
     """A driver that realizes instances of one or more manifest types."""
 
     manifest_types: tuple[str, ...] = ()
+    #: Whether the backend makes objects of its own (orphan checks ask those that do).
+    owns_resources: bool = False
     #: Whether the calls made inside a request (the operations `requires_async` says need not
     #: be async, and validation) may block; if any backend's may, requests run in threads.
     inline_calls_block: bool = True
@@ -109,7 +111,9 @@ class Backend(ABC):
         return None
 
     def owned_resources(self, instance_id: Optional[str] = None) -> list[dict]:
-        """Objects this backend holds (for one instance, or all), as small descriptive dicts."""
+        """Objects this backend holds (for one instance, or all), as small dicts with `kind`,
+        `id`, `name`, `instance_id` and `workload` (True for what runs the service: an instance
+        with no workload object left has lost its objects)."""
         return []
 
     def ping(self) -> None:

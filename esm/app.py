@@ -21,10 +21,13 @@ from starlette.exceptions import HTTPException
 from adapters.compose import DockerPolicy
 from adapters.datastore import Store, StoreUnavailable, store_from_url
 from adapters.resources import EPM
+from esm import health
+from esm.admin import Admin
 from esm import middleware as mw
 from esm.config import Settings
 from esm.errors import BrokerError
 from esm.broker import Broker
+from esm.metrics import Metrics
 from esm.operations import Worker
 from esm.registry import Registry
 from esm.validation import VALIDATORS
@@ -43,12 +46,16 @@ class Services:
     registry: Registry
     worker: Worker
     broker: Broker
+    metrics: Metrics
+    admin: Admin
 
     @classmethod
     def build(cls, settings: Settings, store: Store, epm: EPM) -> "Services":
         registry = Registry(store, epm)
-        worker = Worker(store, epm, registry, settings)
-        return cls(settings, store, epm, registry, worker, Broker(store, epm, registry, worker))
+        metrics = Metrics(store)
+        worker = Worker(store, epm, registry, settings, metrics)
+        return cls(settings, store, epm, registry, worker, Broker(store, epm, registry, worker),
+                   metrics, Admin(store, epm, registry))
 
     def start(self) -> None:
         self.worker.start()
@@ -144,12 +151,16 @@ def create_app(settings: Optional[Settings] = None, store: Optional[Store] = Non
     app.services = services  # for tests and runesm
 
     # added first = outermost
+    app.add_middleware(mw.RequestObserverMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                       metrics=services.metrics)
     app.add_middleware(mw.RequestIdentityMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(mw.SpecDocumentMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        spec=documented_spec(spec, settings))
     if settings.auth_enabled:
         app.add_middleware(mw.BasicAuthMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
                            username=settings.username, password=settings.password)
+    app.add_middleware(mw.OpsEndpointsMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                       health=lambda: health.check(store, epm), metrics=services.metrics)
     app.add_middleware(mw.APIVersionMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(mw.OriginatingIdentityMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(mw.BodyGuardMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,

@@ -112,13 +112,20 @@ class Broker:
     def _new_operation(self, kind: str, instance_id: str, caller: Caller, plan: Optional[Plan],
                        target: dict, binding_id: Optional[str] = None) -> Operation:
         seconds = (plan.maximum_polling_duration if plan else None) or self.worker.timeout
+        if plan is not None:
+            service_id, plan_id = plan.service["id"], plan.id
+        else:  # the plan left the catalog: name the instance's
+            instance = self.store.get(ServiceInstance, instance_id)
+            service_id, plan_id = (instance.service_id, instance.plan_id) if instance else (None, None)
         op = Operation(new_operation_id(kind), kind=kind, instance_id=instance_id,
-                       binding_id=binding_id, description=f"{kind} in progress",
-                       deadline=self.worker.deadline_for(seconds),
+                       binding_id=binding_id, service_id=service_id, plan_id=plan_id,
+                       description=f"{kind} in progress", deadline=self.worker.deadline_for(seconds),
                        originating_identity=caller.originating_identity,
                        request_identity=caller.request_identity,
                        target={**target, "timeout": seconds}, **self.worker.lease_fields())
-        return self.store.insert(op)
+        op = self.store.insert(op)
+        self.worker.metrics.operation_started(op)
+        return op
 
     def _discard(self, op: Operation) -> None:
         try:
@@ -481,6 +488,38 @@ class Broker:
             raise NotFound(f"no service binding {binding_id!r} on instance {instance_id!r}")
         return self._operation(operation or binding.operation_id, instance_id, binding_id)
 
+    # -- operator actions (/v2/et) -------------------------------------------------------------
+
+    def operations_of(self, instance_id: str) -> list[dict]:
+        if self.store.get(ServiceInstance, instance_id) is None:
+            raise NotFound(f"no service instance {instance_id!r}")
+        ops = self.store.find(Operation, instance_id=instance_id)
+        return [operation_view(op) for op in sorted(ops, key=lambda o: o.started_at)]
+
+    @_retrying
+    def retry(self, instance_id: str, operation_id: str, caller: Caller) -> str:
+        """Run a failed operation again, as a new asynchronous operation; returns its id."""
+        failed = self.store.get(Operation, operation_id)
+        if failed is None or failed.instance_id != instance_id:
+            raise NotFound(f"no operation {operation_id!r} on service instance {instance_id!r}")
+        if failed.state != "failed":
+            raise Conflict(f"operation {operation_id!r} is {failed.state}; only failed ones are retried")
+        instance = self.store.get(ServiceInstance, instance_id)
+        subject = self.store.get(Binding, failed.binding_id) if failed.binding_id else instance
+        if subject is None or subject.operation_id != failed.id:
+            raise Conflict(f"operation {operation_id!r} is not the last one of its "
+                           f"{'binding' if failed.binding_id else 'instance'}; retry that one instead")
+        if failed.binding_id and instance.state in BUSY_INSTANCE:
+            raise ConcurrencyError(f"an operation is running on service instance {instance_id!r}")
+        _, plan = self.registry.plan(instance.service_id, failed.target.get("plan_id", instance.plan_id))
+        target = {k: v for k, v in failed.target.items() if k not in ("timeout", "stops")}
+        op = self._new_operation(failed.kind, instance_id, caller, plan, target, failed.binding_id)
+        version = subject.version
+        subject.state, subject.operation_id = BUSY_STATE[failed.kind], op.id
+        self._claim(subject, op, version, insert=False)
+        self.worker.submit(op.id)
+        return op.id
+
     # -- operator views (/v2/et) ---------------------------------------------------------------
 
     def instance_views(self, instance_id: Optional[str] = None) -> list[dict]:
@@ -529,7 +568,8 @@ def _iso(epoch: Optional[float]) -> Optional[str]:
 
 def operation_view(op: Operation) -> dict:
     return {"id": op.id, "kind": op.kind, "state": op.state, "description": op.description,
-            "binding_id": op.binding_id, "started_at": op.started_at,
+            "binding_id": op.binding_id, "service_id": op.service_id, "plan_id": op.plan_id,
+            "started_at": op.started_at,
             "finished_at": op.finished_at, "deadline": _iso(op.deadline),
             "originating_identity": op.originating_identity,
             "request_identity": op.request_identity}

@@ -41,6 +41,7 @@ class Settings:
     operation_lease: int = 15
     worker_threads: int = 32
     log_level: str = "INFO"
+    log_format: str = "text"
     docker_host: Optional[str] = None
     docker_host_address: str = "127.0.0.1"
     docker_allow_privileged: bool = False
@@ -72,6 +73,9 @@ class Settings:
         log_level = (env.get("ESM_LOG_LEVEL") or "INFO").upper()
         if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise ConfigError(f"ESM_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}")
+        log_format = (env.get("ESM_LOG_FORMAT") or "text").lower()
+        if log_format not in ("text", "json"):
+            raise ConfigError(f"ESM_LOG_FORMAT must be text or json, got {log_format!r}")
         docker_host = env.get("DOCKER_HOST") or None
         default_address = urlsplit(docker_host).hostname if docker_host and docker_host.startswith(
             ("tcp://", "http://", "https://")) else "127.0.0.1"
@@ -95,6 +99,7 @@ class Settings:
             operation_lease=_int(env, "ESM_OPERATION_LEASE", 15, minimum=2),
             worker_threads=_int(env, "ESM_WORKER_THREADS", 32),
             log_level=log_level,
+            log_format=log_format,
             docker_host=docker_host,
             docker_host_address=env.get("ESM_DOCKER_HOST_ADDRESS") or default_address or "127.0.0.1",
             docker_allow_privileged=allow_privileged == "true",

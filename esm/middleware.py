@@ -10,10 +10,17 @@ import base64
 import binascii
 import hmac
 import json
+import logging
 import re
+import time
 from typing import Callable, Iterable, Optional
 
+import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from esm.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+
+access_log = logging.getLogger("esm.access")
 
 REQUEST_IDENTITY = b"x-broker-api-request-identity"
 MIN_MINOR_VERSION = 12
@@ -134,8 +141,8 @@ class APIVersionMiddleware(_HTTPMiddleware):
     """X-Broker-API-Version must be 2.x with x >= 12 on every API route (412 otherwise)."""
 
     async def handle(self, scope, receive, send):
-        if is_public(scope["path"]):
-            await self.app(scope, receive, send)
+        if is_public(scope["path"]) or not scope["path"].startswith("/v2/"):
+            await self.app(scope, receive, send)  # /metrics and /health speak no OSB
             return
         value = header(scope, b"x-broker-api-version")
         match = _VERSION.match(value) if value is not None else None
@@ -262,3 +269,60 @@ def _replay(body: bytes, receive: Receive) -> Callable:
         return await receive()
 
     return replay
+
+
+def _user_of(identity: Optional[dict]) -> Optional[str]:
+    """The end user named by an originating identity (CF user_id, K8s username)."""
+    if not identity:
+        return None
+    value = identity.get("value") or {}
+    return value.get("user_id") or value.get("username")
+
+
+class RequestObserverMiddleware(_HTTPMiddleware):
+    """One structured log line and one metrics sample per request. Options: metrics (Metrics)."""
+
+    async def handle(self, scope, receive, send):
+        started = time.perf_counter()
+        extensions = scope.setdefault("extensions", {})  # shared with Connexion's routing
+        status = {"code": 500}
+
+        async def observe(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, observe)
+        finally:
+            seconds = time.perf_counter() - started
+            routing = extensions.get("connexion_routing") or {}
+            route = (routing.get("operation_id") or "").rsplit("controllers.", 1)[-1] or \
+                (scope["path"] if scope["path"] in ("/health", "/metrics") else "unmatched")
+            self.options["metrics"].request(route, scope["method"], status["code"], seconds)
+            context = extensions.get("connexion_context") or {}
+            access_log.info("%s %s %s", scope["method"], scope["path"], status["code"], extra={
+                "method": scope["method"], "route": route, "status": status["code"],
+                "duration_ms": round(seconds * 1000, 2),
+                "request_identity": context.get("request_identity"),
+                "user": _user_of(context.get("originating_identity"))})
+
+
+class OpsEndpointsMiddleware(_HTTPMiddleware):
+    """GET /health (public) and GET /metrics (behind the broker credentials, when set).
+    Options: health (a blocking callable -> (ok, checks)), metrics (Metrics)."""
+
+    async def handle(self, scope, receive, send):
+        path, method = scope["path"], scope["method"]
+        if path == "/health" and method in ("GET", "HEAD"):
+            healthy, checks = await anyio.to_thread.run_sync(self.options["health"])
+            await send_json(send, 200 if healthy else 503,
+                            {"status": "ok" if healthy else "failing", "checks": checks})
+        elif path == "/metrics" and method in ("GET", "HEAD"):
+            body = await anyio.to_thread.run_sync(self.options["metrics"].render)
+            await send({"type": "http.response.start", "status": 200,
+                        "headers": [(b"content-type", METRICS_CONTENT_TYPE.encode()),
+                                    (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+        else:
+            await self.app(scope, receive, send)

@@ -163,6 +163,8 @@ class Operation(Record):
     kind: str = ""  # provision | update | deprovision | bind | unbind
     instance_id: str = ""
     binding_id: Optional[str] = None
+    service_id: Optional[str] = None  # of the instance when the operation began
+    plan_id: Optional[str] = None
     state: str = IN_PROGRESS
     description: str = ""
     started_at: str = field(default_factory=utcnow)

@@ -29,6 +29,7 @@ from adapters.resources import (EPM, BackendFailure, BindResult, OperationCancel
 from esm.config import Settings
 from esm.models import (FAILED, IN_PROGRESS, SUCCEEDED, Binding, Operation, ServiceInstance,
                         utcnow)
+from esm.metrics import Metrics
 from esm.registry import Registry
 
 log = logging.getLogger("esm.operations")
@@ -46,8 +47,9 @@ def new_operation_id(kind: str) -> str:
 
 
 class Worker:
-    def __init__(self, store: Store, epm: EPM, registry: Registry, settings: Settings):
-        self.store, self.epm, self.registry = store, epm, registry
+    def __init__(self, store: Store, epm: EPM, registry: Registry, settings: Settings,
+                 metrics: Metrics):
+        self.store, self.epm, self.registry, self.metrics = store, epm, registry, metrics
         self.timeout = settings.operation_timeout
         self.lease = settings.operation_lease
         self.id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
@@ -123,7 +125,8 @@ class Worker:
             self._settle(op, False, self._stopped_text(op))
             return
         ctx = OperationContext(should_stop=self._stopper(op))
-        log.info("operation %s (%s of %s) running", op.id, op.kind, op.instance_id)
+        log.info("operation running", extra={"operation_id": op.id, "kind": op.kind,
+                                             "instance_id": op.instance_id, "binding_id": op.binding_id})
         try:
             if time.time() > (op.deadline or float("inf")):
                 raise OperationCancelled("deadline")
@@ -227,7 +230,6 @@ class Worker:
             self._delete_bindings_of(op.instance_id)
         self._move_subject(op, ok, result, subject)
         self._finish(op, SUCCEEDED if ok else FAILED, description)
-        log.info("operation %s %s: %s", op.id, "succeeded" if ok else "failed", description)
 
     def _move_subject(self, op: Operation, ok: bool, result, subject=None) -> None:
         busy = BUSY_STATE[op.kind]
@@ -272,13 +274,21 @@ class Worker:
             self.store.mutate(Binding, binding.id, change)
 
     def _finish(self, op: Operation, state: str, description: str) -> None:
+        finished = []
+
         def change(current) -> bool:
             if current.state != IN_PROGRESS:
                 return False
             current.state, current.description, current.finished_at = state, description, utcnow()
             current.owner, current.lease_expires = None, None
+            finished[:] = [current]
             return True
         self.store.mutate(Operation, op.id, change, op)
+        if finished:  # this call settled it (not an earlier or a concurrent one)
+            self.metrics.operation_finished(finished[0])
+            log.info("operation %s", state, extra={
+                "operation_id": op.id, "kind": op.kind, "instance_id": op.instance_id,
+                "binding_id": op.binding_id, "state": state, "description": description})
 
     # -- scanning ------------------------------------------------------------------------------
 

@@ -209,3 +209,38 @@ def test_a_swarm_service_with_a_missing_image_fails_readably(docker_api, client)
     op = deprovision(api, iid, accepts_incomplete=True).json()["operation"]
     assert poll(api, f"{I}/{iid}", op, timeout=60)["state"] == "succeeded"
     assert not any(labelled(client, iid).values())
+
+
+def test_orphans_are_found_both_ways_and_cleaned_up(docker_api, client):
+    api = docker_api
+    stray = new_id()  # an object labelled with an instance the store never knew
+    client.containers.create(IMAGE, ["sleep", "60"], labels={LABEL: stray})
+    lost = new_id()  # an instance whose objects vanish behind the broker's back
+    register(api, {"services": {"web": {"image": IMAGE, "command": ["sleep", "3600"]}}})
+    assert provision_and_wait(api, lost)["state"] == "succeeded"
+    for container in labelled(client, lost)["containers"]:
+        container.remove(force=True)
+
+    found = api.get("/v2/et/orphans").json()
+    assert stray in {o["instance_id"] for o in found["backend_objects"]}
+    assert lost in {i["id"] for i in found["instances_without_objects"]}
+    assert found["unavailable"] == {}
+
+    cleaned = api.delete("/v2/et/orphans")
+    assert cleaned.status_code == 200
+    assert labelled(client, stray)["containers"] == []
+    assert_osb_error(api.get(f"/v2/et/service_instances/{lost}"), 404)
+    assert deprovision(api, lost, accepts_incomplete=True).status_code == 410
+    after = api.get("/v2/et/orphans").json()
+    assert stray not in {o["instance_id"] for o in after["backend_objects"]}
+    assert lost not in {o["instance_id"] for o in after["backend_objects"]}  # its network went too
+
+
+def test_force_delete_removes_the_docker_objects_of_a_failed_instance(docker_api, client):
+    api, iid = docker_api, new_id()
+    register(api, {"services": {"job": {"image": IMAGE, "command": ["sh", "-c", "exit 1"]}}})
+    assert provision_and_wait(api, iid)["state"] == "failed"
+    assert labelled(client, iid)["networks"]  # what the failed provision made is still there
+    result = api.delete(f"/v2/et/service_instances/{iid}").json()
+    assert result["backend"] == "removed"
+    assert not any(labelled(client, iid).values())

@@ -20,6 +20,10 @@ EXTENSION_OPERATIONS = {
     ("put", "/et/manifest/{manifest_id}"), ("get", "/et/manifest/{manifest_id}"),
     ("delete", "/et/manifest/{manifest_id}"),
     ("get", "/et/service_instances"), ("get", "/et/service_instances/{instance_id}"),
+    ("delete", "/et/service_instances/{instance_id}"),
+    ("get", "/et/service_instances/{instance_id}/operations"),
+    ("post", "/et/service_instances/{instance_id}/operations/{operation_id}/retry"),
+    ("get", "/et/orphans"), ("delete", "/et/orphans"),
 }
 
 

@@ -38,3 +38,7 @@ async def list_instances():
 
 async def get_instance(instance_id):
     return (await read(services().broker.instance_views, instance_id))[0], 200
+
+
+async def list_operations(instance_id):
+    return {"operations": await read(services().broker.operations_of, instance_id)}, 200
