@@ -85,6 +85,11 @@ class Store(ABC):
     def find(self, cls: Type[R], **equals) -> list[R]:
         """Records whose top-level fields equal the given values, oldest first."""
 
+    def page(self, cls: Type[R], limit: int, after: Optional[str] = None) -> list[R]:
+        """Up to `limit` records in id order, starting after the id `after`."""
+        return sorted((r for r in self.find(cls) if after is None or r.id > after),
+                      key=lambda r: r.id)[:limit]
+
     def get_by_key(self, cls: Type[R], key: str, value: str) -> Optional[R]:
         """The record holding unique key (key, value), or None."""
         return next((r for r in self.find(cls) if (key, value) in r.unique_keys()), None)
@@ -226,6 +231,11 @@ CREATE TABLE IF NOT EXISTS unique_keys (
     PRIMARY KEY (collection, key, value)
 );
 CREATE INDEX IF NOT EXISTS unique_keys_owner ON unique_keys (collection, owner);
+-- the fields find() is asked for most (the worker scans operations by state every second)
+CREATE INDEX IF NOT EXISTS records_state ON records (collection, json_extract(doc, '$.state'));
+CREATE INDEX IF NOT EXISTS records_instance ON records (collection, json_extract(doc, '$.instance_id'));
+CREATE INDEX IF NOT EXISTS records_plan ON records (collection, json_extract(doc, '$.plan_id'));
+CREATE INDEX IF NOT EXISTS records_service ON records (collection, json_extract(doc, '$.service_id'));
 """
 
 
@@ -283,6 +293,12 @@ class SQLiteStore(Store):
             "SELECT version, doc FROM records WHERE collection=? AND id=?",
             (cls.COLLECTION, record_id)).fetchone()
         return None if row is None else cls.from_doc(json.loads(row[1]), row[0])
+
+    def page(self, cls, limit, after=None):
+        rows = self._conn().execute(
+            "SELECT version, doc FROM records WHERE collection=? AND id > ? ORDER BY id LIMIT ?",
+            (cls.COLLECTION, after or "", limit)).fetchall()
+        return [cls.from_doc(json.loads(doc), version) for version, doc in rows]
 
     def get_by_key(self, cls, key, value):
         row = self._conn().execute(

@@ -115,6 +115,12 @@ class MongoDB(Store):
         return [self._record(cls, d) for d in self._coll(cls).find(query).sort("o", pymongo.ASCENDING)]
 
     @_unavailable_on_connection_errors
+    def page(self, cls, limit, after=None):
+        query = {"_id": {"$gt": after}} if after is not None else {}
+        cursor = self._coll(cls).find(query).sort("_id", pymongo.ASCENDING).limit(limit)
+        return [self._record(cls, d) for d in cursor]
+
+    @_unavailable_on_connection_errors
     def insert(self, record):
         cls = type(record)
         try:

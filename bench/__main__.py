@@ -43,6 +43,9 @@ ENDPOINTS = {
 }
 
 
+STARTED: dict[str, int] = {}  # url -> pid of the server answering there
+
+
 def free_port() -> int:
     import socket
     with socket.socket() as s:
@@ -72,6 +75,7 @@ def server(cmd: list[str], env: dict, cwd: str):
     proc = subprocess.Popen(cmd, cwd=cwd, env=full_env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
+    STARTED[url] = proc.pid
     try:
         wait_ready(url, proc)
         yield url

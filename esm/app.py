@@ -6,6 +6,7 @@ import contextlib
 import copy
 import json
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -31,6 +32,7 @@ from esm.metrics import Metrics
 from esm.operations import Worker
 from esm.registry import Registry
 from esm.validation import VALIDATORS
+from esm.views import InstanceViews
 
 log = logging.getLogger("esm")
 
@@ -48,6 +50,7 @@ class Services:
     broker: Broker
     metrics: Metrics
     admin: Admin
+    views: InstanceViews
 
     @classmethod
     def build(cls, settings: Settings, store: Store, epm: EPM) -> "Services":
@@ -55,7 +58,7 @@ class Services:
         metrics = Metrics(store)
         worker = Worker(store, epm, registry, settings, metrics)
         return cls(settings, store, epm, registry, worker, Broker(store, epm, registry, worker),
-                   metrics, Admin(store, epm, registry))
+                   metrics, Admin(store, epm, registry), InstanceViews(store))
 
     def start(self) -> None:
         self.worker.start()
@@ -109,8 +112,25 @@ async def _problem(_request, exc: ProblemException) -> ConnexionResponse:
                   str(description))
 
 
-async def _http_exception(_request, exc: HTTPException) -> ConnexionResponse:
-    return _error(exc.status_code, _CODES.get(exc.status_code, "HTTPError"), str(exc.detail))
+def allowed_methods(spec: dict):
+    """path -> the `Allow` value for it, from the spec (Starlette's 405 names one route only)."""
+    base = spec["servers"][0]["url"].rstrip("/")
+    table = [(re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(base + path)) + "$"),
+              ", ".join(sorted(m.upper() for m in item if m in ("get", "put", "patch", "post", "delete"))))
+             for path, item in spec["paths"].items()]
+
+    def lookup(path: str) -> Optional[str]:
+        return next((allow for pattern, allow in table if pattern.match(path)), None)
+    return lookup
+
+
+def _http_exception_handler(allow_for):
+    async def handle(request, exc: HTTPException) -> ConnexionResponse:
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # a 405 must list every method the resource has
+            headers["Allow"] = allow_for(request.scope["path"]) or headers.get("Allow", "")
+        return _error(exc.status_code, _CODES.get(exc.status_code, "HTTPError"), str(exc.detail), headers)
+    return handle
 
 
 async def _unexpected(_request, exc: Exception) -> ConnexionResponse:
@@ -144,7 +164,7 @@ def create_app(settings: Optional[Settings] = None, store: Optional[Store] = Non
     routed_spec.pop("security", None)  # BasicAuthMiddleware enforces it, for every route alike
 
     app = AsyncApp(__name__, lifespan=lifespan)
-    app.add_api(routed_spec, validate_responses=validate_responses, strict_validation=False,
+    app.add_api(routed_spec, validate_responses=validate_responses, strict_validation=True,
                 validator_map=VALIDATORS,
                 swagger_ui_options=connexion.options.SwaggerUIOptions(
                     swagger_ui=True, swagger_ui_path="/ui", spec_path="/openapi.json"))
@@ -171,7 +191,7 @@ def create_app(settings: Optional[Settings] = None, store: Optional[Store] = Non
     app.add_error_handler(BrokerError, _broker_error)
     app.add_error_handler(StoreUnavailable, _store_unavailable)
     app.add_error_handler(ProblemException, _problem)
-    app.add_error_handler(HTTPException, _http_exception)
+    app.add_error_handler(HTTPException, _http_exception_handler(allowed_methods(spec)))
     app.add_error_handler(Exception, _unexpected)
     return app
 

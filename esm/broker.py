@@ -8,7 +8,6 @@ anew, so concurrent identical requests get exactly one 201.
 """
 from __future__ import annotations
 
-import datetime as _dt
 from dataclasses import dataclass
 from typing import Optional
 
@@ -19,8 +18,7 @@ from adapters.datastore import DuplicateId, Store, VersionConflict
 from adapters.resources import EPM, Backend
 from esm.errors import (AsyncRequired, BackendError, BadRequest, ConcurrencyError, Conflict, Gone,
                         MaintenanceInfoConflict, NotFound, Unprocessable)
-from esm.models import (IN_PROGRESS, SUCCEEDED, Binding, Manifest, Operation, Plan,
-                        ServiceInstance, ServiceType)
+from esm.models import SUCCEEDED, Binding, Manifest, Operation, Plan, ServiceInstance, ServiceType
 from esm.operations import BUSY_STATE, Worker, new_operation_id
 from esm.registry import Registry
 
@@ -490,12 +488,6 @@ class Broker:
 
     # -- operator actions (/v2/et) -------------------------------------------------------------
 
-    def operations_of(self, instance_id: str) -> list[dict]:
-        if self.store.get(ServiceInstance, instance_id) is None:
-            raise NotFound(f"no service instance {instance_id!r}")
-        ops = self.store.find(Operation, instance_id=instance_id)
-        return [operation_view(op) for op in sorted(ops, key=lambda o: o.started_at)]
-
     @_retrying
     def retry(self, instance_id: str, operation_id: str, caller: Caller) -> str:
         """Run a failed operation again, as a new asynchronous operation; returns its id."""
@@ -520,60 +512,6 @@ class Broker:
         self.worker.submit(op.id)
         return op.id
 
-    # -- operator views (/v2/et) ---------------------------------------------------------------
-
-    def instance_views(self, instance_id: Optional[str] = None) -> list[dict]:
-        if instance_id is not None:
-            instance = self.store.get(ServiceInstance, instance_id)
-            if instance is None:
-                raise NotFound(f"no service instance {instance_id!r}")
-            instances = [instance]
-            bindings = self.store.find(Binding, instance_id=instance_id)
-            operations = self.store.find(Operation, instance_id=instance_id)
-        else:
-            instances = [i for i in self.store.find(ServiceInstance) if i.state != "deleted"]
-            bindings = self.store.find(Binding)
-            operations = self.store.find(Operation)
-        names = {st.id: st for st in self.store.find(ServiceType)}
-        by_instance: dict[str, dict[str, list]] = {}
-        for b in bindings:
-            if b.state != "deleted":
-                by_instance.setdefault(b.instance_id, {}).setdefault("b", []).append(
-                    {"id": b.id, "state": b.state})
-        for op in operations:
-            by_instance.setdefault(op.instance_id, {}).setdefault("o", []).append(operation_view(op))
-        views = []
-        for i in instances:
-            service = names.get(i.service_id)
-            plan = service.plan(i.plan_id) if service else None
-            views.append({
-                "id": i.id, "service_id": i.service_id, "plan_id": i.plan_id,
-                "service_name": service.name if service else None,
-                "plan_name": plan.name if plan else None, "state": i.state,
-                "parameters": i.parameters, "context": i.context, "dashboard_url": i.dashboard_url,
-                "created_at": i.created_at,
-                "bindings": by_instance.get(i.id, {}).get("b", []),
-                "operations": sorted(by_instance.get(i.id, {}).get("o", []),
-                                     key=lambda o: o["started_at"]),
-            })
-        return views
-
-
-def _iso(epoch: Optional[float]) -> Optional[str]:
-    if epoch is None:
-        return None
-    return _dt.datetime.fromtimestamp(epoch, _dt.timezone.utc).isoformat(
-        timespec="milliseconds").replace("+00:00", "Z")
-
-
-def operation_view(op: Operation) -> dict:
-    return {"id": op.id, "kind": op.kind, "state": op.state, "description": op.description,
-            "binding_id": op.binding_id, "service_id": op.service_id, "plan_id": op.plan_id,
-            "started_at": op.started_at,
-            "finished_at": op.finished_at, "deadline": _iso(op.deadline),
-            "originating_identity": op.originating_identity,
-            "request_identity": op.request_identity}
-
 
 def last_operation_body(op: Operation) -> dict:
     """The OSB last_operation body, with the usability flags OSB 2.16 defines for failures."""
@@ -585,4 +523,4 @@ def last_operation_body(op: Operation) -> dict:
     return body
 
 
-__all__ = ["Broker", "Caller", "IN_PROGRESS", "last_operation_body", "operation_view"]
+__all__ = ["Broker", "Caller", "last_operation_body"]

@@ -175,7 +175,7 @@ class OriginatingIdentityMiddleware(_HTTPMiddleware):
 
     async def handle(self, scope, receive, send):
         value = header(scope, b"x-broker-api-originating-identity")
-        if value is not None and not is_public(scope["path"]):
+        if value and not is_public(scope["path"]):  # an empty header counts as none
             try:
                 context_of(scope)["originating_identity"] = parse_originating_identity(
                     value.decode("latin-1"))

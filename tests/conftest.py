@@ -59,3 +59,18 @@ def assert_osb_error(response, status, code=None):
     if code is not None:
         assert body["error"] == code, body
     return body
+
+
+FUZZ_CREDENTIALS = ("fuzz", "fuzz-secret")
+
+
+@pytest.fixture(scope="session")
+def fuzz_broker():
+    """A live broker with credentials, a dummy service, a manifest and one instance."""
+    from esm.config import Settings
+    from tests.osb import provision, setup
+    settings = Settings(store_url="memory", username=FUZZ_CREDENTIALS[0], password=FUZZ_CREDENTIALS[1])
+    with broker(settings, auth=FUZZ_CREDENTIALS) as client:
+        setup(client)
+        provision(client, "fuzzed")
+        yield str(client.base_url).rstrip("/")

@@ -86,3 +86,11 @@ def test_path_ids_outside_unreserved_characters_are_400(api, bad_id):
 
 def test_an_encoded_slash_in_an_id_matches_no_route(api):
     assert_osb_error(api.get("/v2/service_instances/a%2F..%2Fb/last_operation"), 404)
+
+
+@pytest.mark.parametrize("path", ["/v2/catalog", "/v2/service_instances/i1/last_operation",
+                                  "/v2/et/manifest"])
+def test_unknown_query_parameters_are_400_naming_them(api, path):
+    body = assert_osb_error(api.get(path, params={"debug": "1"}), 400)
+    assert "debug" in body["description"]
+    assert api.get("/v2/catalog").status_code == 200

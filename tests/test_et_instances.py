@@ -41,3 +41,22 @@ def test_instances_show_type_plan_state_bindings_and_history_without_credentials
 
 def test_an_unknown_instance_is_404(api):
     assert_osb_error(api.get("/v2/et/service_instances/ghost"), 404)
+
+
+def test_the_listing_pages_through_live_instances_in_id_order(api):
+    setup(api)
+    for n in range(7):
+        provision(api, f"i{n}")
+    deprovision(api, "i2")
+    seen, after = [], None
+    while True:
+        params = {"limit": 2, **({"after": after} if after else {})}
+        body = api.get("/v2/et/service_instances", params=params).json()
+        seen += [i["id"] for i in body["instances"]]
+        assert len(body["instances"]) <= 2
+        if "next" not in body:
+            break
+        after = body["next"]
+    assert seen == ["i0", "i1", "i3", "i4", "i5", "i6"]
+    assert [i["id"] for i in api.get("/v2/et/service_instances").json()["instances"]] == seen
+    assert_osb_error(api.get("/v2/et/service_instances", params={"limit": 0}), 400)

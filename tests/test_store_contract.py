@@ -171,3 +171,11 @@ def test_get_by_key_finds_the_holder_of_a_unique_key(store):
     assert store.get_by_key(ServiceType, "plan_id", "nope") is None
     store.delete(store.get(ServiceType, "s2"))
     assert store.get_by_key(ServiceType, "name", "redis") is None
+
+
+def test_page_walks_all_records_in_id_order(store):
+    for n in (5, 1, 4, 2, 3, 0):
+        store.insert(ServiceInstance(f"i{n}"))
+    assert [r.id for r in store.page(ServiceInstance, 4)] == ["i0", "i1", "i2", "i3"]
+    assert [r.id for r in store.page(ServiceInstance, 4, after="i3")] == ["i4", "i5"]
+    assert store.page(ServiceInstance, 4, after="i5") == []

@@ -32,13 +32,13 @@ async def delete_manifest(manifest_id):
 
 
 
-async def list_instances():
-    return {"instances": await read(services().broker.instance_views)}, 200
+async def list_instances(limit=None, after=None):
+    return await read(services().views.page, limit, after), 200
 
 
 async def get_instance(instance_id):
-    return (await read(services().broker.instance_views, instance_id))[0], 200
+    return await read(services().views.one, instance_id), 200
 
 
 async def list_operations(instance_id):
-    return {"operations": await read(services().broker.operations_of, instance_id)}, 200
+    return {"operations": await read(services().views.operations, instance_id)}, 200
