@@ -76,6 +76,8 @@ class MongoDB(Store):
         coll = self.db[cls.COLLECTION]
         if cls.COLLECTION not in self._indexed:
             coll.create_index([("o", pymongo.ASCENDING)])
+            for field in ("f.state", "f.instance_id"):  # what the worker and the views ask for
+                coll.create_index([(field, pymongo.ASCENDING)])
             if _has_unique_keys(cls):
                 coll.create_index([("k", pymongo.ASCENDING)], unique=True)
             self._indexed.add(cls.COLLECTION)
