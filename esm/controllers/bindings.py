@@ -15,10 +15,10 @@ async def unbind(instance_id, binding_id, service_id, plan_id, accepts_incomplet
     return answer, status
 
 
-async def fetch(instance_id, binding_id, service_id=None, plan_id=None):
+async def fetch_binding(instance_id, binding_id, service_id=None, plan_id=None):
     return await read(services().broker.fetch_binding, instance_id, binding_id), 200
 
 
-async def last_operation(instance_id, binding_id, service_id=None, plan_id=None, operation=None):
+async def binding_last_operation(instance_id, binding_id, service_id=None, plan_id=None, operation=None):
     op = await read(services().broker.binding_last_operation, instance_id, binding_id, operation)
     return last_operation_response(op)

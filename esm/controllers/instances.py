@@ -24,7 +24,7 @@ async def deprovision(instance_id, service_id, plan_id, accepts_incomplete=False
     return answer, status
 
 
-async def fetch(instance_id, service_id=None, plan_id=None):
+async def fetch_instance(instance_id, service_id=None, plan_id=None):
     return await read(services().broker.fetch_instance, instance_id), 200
 
 
@@ -33,6 +33,6 @@ def last_operation_response(op):
     return last_operation_body(op), 200, headers
 
 
-async def last_operation(instance_id, service_id=None, plan_id=None, operation=None):
+async def instance_last_operation(instance_id, service_id=None, plan_id=None, operation=None):
     op = await read(services().broker.instance_last_operation, instance_id, operation)
     return last_operation_response(op)

@@ -1,0 +1,249 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.empty import Empty
+from ...models.error import Error
+from ...types import UNSET, Unset
+from typing import cast
+
+
+
+def _get_kwargs(
+    manifest_id: str,
+    *,
+    x_broker_api_version: str,
+    x_broker_api_request_identity: str | Unset = UNSET,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    headers["X-Broker-API-Version"] = x_broker_api_version
+
+    if not isinstance(x_broker_api_request_identity, Unset):
+        headers["X-Broker-API-Request-Identity"] = x_broker_api_request_identity
+
+
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "delete",
+        "url": "/et/manifest/{manifest_id}".format(manifest_id=quote(str(manifest_id), safe=""),),
+    }
+
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Empty | Error | None:
+    if response.status_code == 200:
+        response_200 = Empty.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 412:
+        response_412 = Error.from_dict(response.json())
+
+
+
+        return response_412
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Empty | Error]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    manifest_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    x_broker_api_version: str,
+    x_broker_api_request_identity: str | Unset = UNSET,
+
+) -> Response[Empty | Error]:
+    """ Remove a deployment manifest (409 while its plan has instances)
+
+    Args:
+        manifest_id (str): RFC 3986 unreserved characters only; not "." or "..".
+        x_broker_api_version (str):  Example: 2.17.
+        x_broker_api_request_identity (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Empty | Error]
+     """
+
+
+    kwargs = _get_kwargs(
+        manifest_id=manifest_id,
+x_broker_api_version=x_broker_api_version,
+x_broker_api_request_identity=x_broker_api_request_identity,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    manifest_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    x_broker_api_version: str,
+    x_broker_api_request_identity: str | Unset = UNSET,
+
+) -> Empty | Error | None:
+    """ Remove a deployment manifest (409 while its plan has instances)
+
+    Args:
+        manifest_id (str): RFC 3986 unreserved characters only; not "." or "..".
+        x_broker_api_version (str):  Example: 2.17.
+        x_broker_api_request_identity (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Empty | Error
+     """
+
+
+    return sync_detailed(
+        manifest_id=manifest_id,
+client=client,
+x_broker_api_version=x_broker_api_version,
+x_broker_api_request_identity=x_broker_api_request_identity,
+
+    ).parsed
+
+async def asyncio_detailed(
+    manifest_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    x_broker_api_version: str,
+    x_broker_api_request_identity: str | Unset = UNSET,
+
+) -> Response[Empty | Error]:
+    """ Remove a deployment manifest (409 while its plan has instances)
+
+    Args:
+        manifest_id (str): RFC 3986 unreserved characters only; not "." or "..".
+        x_broker_api_version (str):  Example: 2.17.
+        x_broker_api_request_identity (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Empty | Error]
+     """
+
+
+    kwargs = _get_kwargs(
+        manifest_id=manifest_id,
+x_broker_api_version=x_broker_api_version,
+x_broker_api_request_identity=x_broker_api_request_identity,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    manifest_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    x_broker_api_version: str,
+    x_broker_api_request_identity: str | Unset = UNSET,
+
+) -> Empty | Error | None:
+    """ Remove a deployment manifest (409 while its plan has instances)
+
+    Args:
+        manifest_id (str): RFC 3986 unreserved characters only; not "." or "..".
+        x_broker_api_version (str):  Example: 2.17.
+        x_broker_api_request_identity (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Empty | Error
+     """
+
+
+    return (await asyncio_detailed(
+        manifest_id=manifest_id,
+client=client,
+x_broker_api_version=x_broker_api_version,
+x_broker_api_request_identity=x_broker_api_request_identity,
+
+    )).parsed

@@ -1,0 +1,281 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.async_operation import AsyncOperation
+from ...models.error import Error
+from ...types import UNSET, Unset
+from typing import cast
+
+
+
+def _get_kwargs(
+    instance_id: str,
+    operation_id: str,
+    *,
+    x_broker_api_version: str,
+    x_broker_api_request_identity: str | Unset = UNSET,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    headers["X-Broker-API-Version"] = x_broker_api_version
+
+    if not isinstance(x_broker_api_request_identity, Unset):
+        headers["X-Broker-API-Request-Identity"] = x_broker_api_request_identity
+
+
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/et/service_instances/{instance_id}/operations/{operation_id}/retry".format(instance_id=quote(str(instance_id), safe=""),operation_id=quote(str(operation_id), safe=""),),
+    }
+
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> AsyncOperation | Error | None:
+    if response.status_code == 202:
+        response_202 = AsyncOperation.from_dict(response.json())
+
+
+
+        return response_202
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 412:
+        response_412 = Error.from_dict(response.json())
+
+
+
+        return response_412
+
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[AsyncOperation | Error]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    instance_id: str,
+    operation_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    x_broker_api_version: str,
+    x_broker_api_request_identity: str | Unset = UNSET,
+
+) -> Response[AsyncOperation | Error]:
+    """ Retry a failed operation (operator action)
+
+     Runs the failed operation again, asynchronously, as a new operation with the same kind and
+    target. Only the last operation of its instance (or binding) can be retried.
+
+    Args:
+        instance_id (str): RFC 3986 unreserved characters only; not "." or "..".
+        operation_id (str): RFC 3986 unreserved characters only; not "." or "..".
+        x_broker_api_version (str):  Example: 2.17.
+        x_broker_api_request_identity (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AsyncOperation | Error]
+     """
+
+
+    kwargs = _get_kwargs(
+        instance_id=instance_id,
+operation_id=operation_id,
+x_broker_api_version=x_broker_api_version,
+x_broker_api_request_identity=x_broker_api_request_identity,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    instance_id: str,
+    operation_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    x_broker_api_version: str,
+    x_broker_api_request_identity: str | Unset = UNSET,
+
+) -> AsyncOperation | Error | None:
+    """ Retry a failed operation (operator action)
+
+     Runs the failed operation again, asynchronously, as a new operation with the same kind and
+    target. Only the last operation of its instance (or binding) can be retried.
+
+    Args:
+        instance_id (str): RFC 3986 unreserved characters only; not "." or "..".
+        operation_id (str): RFC 3986 unreserved characters only; not "." or "..".
+        x_broker_api_version (str):  Example: 2.17.
+        x_broker_api_request_identity (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AsyncOperation | Error
+     """
+
+
+    return sync_detailed(
+        instance_id=instance_id,
+operation_id=operation_id,
+client=client,
+x_broker_api_version=x_broker_api_version,
+x_broker_api_request_identity=x_broker_api_request_identity,
+
+    ).parsed
+
+async def asyncio_detailed(
+    instance_id: str,
+    operation_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    x_broker_api_version: str,
+    x_broker_api_request_identity: str | Unset = UNSET,
+
+) -> Response[AsyncOperation | Error]:
+    """ Retry a failed operation (operator action)
+
+     Runs the failed operation again, asynchronously, as a new operation with the same kind and
+    target. Only the last operation of its instance (or binding) can be retried.
+
+    Args:
+        instance_id (str): RFC 3986 unreserved characters only; not "." or "..".
+        operation_id (str): RFC 3986 unreserved characters only; not "." or "..".
+        x_broker_api_version (str):  Example: 2.17.
+        x_broker_api_request_identity (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AsyncOperation | Error]
+     """
+
+
+    kwargs = _get_kwargs(
+        instance_id=instance_id,
+operation_id=operation_id,
+x_broker_api_version=x_broker_api_version,
+x_broker_api_request_identity=x_broker_api_request_identity,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    instance_id: str,
+    operation_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    x_broker_api_version: str,
+    x_broker_api_request_identity: str | Unset = UNSET,
+
+) -> AsyncOperation | Error | None:
+    """ Retry a failed operation (operator action)
+
+     Runs the failed operation again, asynchronously, as a new operation with the same kind and
+    target. Only the last operation of its instance (or binding) can be retried.
+
+    Args:
+        instance_id (str): RFC 3986 unreserved characters only; not "." or "..".
+        operation_id (str): RFC 3986 unreserved characters only; not "." or "..".
+        x_broker_api_version (str):  Example: 2.17.
+        x_broker_api_request_identity (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AsyncOperation | Error
+     """
+
+
+    return (await asyncio_detailed(
+        instance_id=instance_id,
+operation_id=operation_id,
+client=client,
+x_broker_api_version=x_broker_api_version,
+x_broker_api_request_identity=x_broker_api_request_identity,
+
+    )).parsed
