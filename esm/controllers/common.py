@@ -14,18 +14,23 @@ def services() -> Services:
     return context["esm"]
 
 
+async def in_thread(fn, *args, **kwargs):
+    """Call fn off the event loop."""
+    return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
+
+
 async def run(fn, *args, **kwargs):
     """Call fn, which may write and call backends, off the event loop when either can block."""
     esm = services()
     if esm.store.blocking_writes or esm.epm.inline_calls_block:
-        return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
+        return await in_thread(fn, *args, **kwargs)
     return fn(*args, **kwargs)
 
 
 async def read(fn, *args, **kwargs):
     """Call fn, which only reads, off the event loop when the store's reads can block."""
     if services().store.blocking_reads:
-        return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
+        return await in_thread(fn, *args, **kwargs)
     return fn(*args, **kwargs)
 
 
