@@ -7,15 +7,16 @@ import logging
 from adapters.datastore import Store, VersionConflict
 from adapters.resources import EPM, BackendFailure, OperationContext
 from esm.errors import NotFound
-from esm.models import FAILED, IN_PROGRESS, Binding, Manifest, Operation, ServiceInstance, utcnow
+from esm.models import FAILED, Binding, Manifest, Operation, ServiceInstance
+from esm.operations import Worker
 from esm.registry import Registry
 
 log = logging.getLogger("esm.admin")
 
 
 class Admin:
-    def __init__(self, store: Store, epm: EPM, registry: Registry):
-        self.store, self.epm, self.registry = store, epm, registry
+    def __init__(self, store: Store, epm: EPM, registry: Registry, worker: Worker):
+        self.store, self.epm, self.registry, self.worker = store, epm, registry, worker
 
     def _backend_of(self, instance: ServiceInstance):
         manifest = self.registry.manifest_for_plan(instance.plan_id)
@@ -27,7 +28,8 @@ class Admin:
             raise NotFound(f"no service instance {instance_id!r}")
         operations = self.store.find(Operation, instance_id=instance_id)
         for op in operations:  # running calls see this and stop
-            self.store.mutate(Operation, op.id, _settle_as_forced)
+            self.worker.finish(op, FAILED, f"{op.kind} stopped: the instance was force-deleted "
+                                           "by an operator")
         manifest, backend = self._backend_of(instance)
         if backend is None:
             outcome = "nothing to remove (the plan has no manifest)"
@@ -91,15 +93,6 @@ class Admin:
             "backend_objects": len(found["backend_objects"]),
             "instances_without_objects": len(found["instances_without_objects"])})
         return found
-
-
-def _settle_as_forced(op: Operation) -> bool:
-    if op.state != IN_PROGRESS:
-        return False
-    op.state, op.finished_at = FAILED, utcnow()
-    op.description = f"{op.kind} stopped: the instance was force-deleted by an operator"
-    op.owner = op.lease_expires = None
-    return True
 
 
 def _delete_latest(store: Store, record) -> int:

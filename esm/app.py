@@ -58,7 +58,7 @@ class Services:
         metrics = Metrics(store)
         worker = Worker(store, epm, registry, settings, metrics)
         return cls(settings, store, epm, registry, worker, Broker(store, epm, registry, worker),
-                   metrics, Admin(store, epm, registry), InstanceViews(store))
+                   metrics, Admin(store, epm, registry, worker), InstanceViews(store))
 
     def start(self) -> None:
         self.worker.start()

@@ -229,7 +229,7 @@ class Worker:
         if op.kind == "deprovision" and ok:
             self._delete_bindings_of(op.instance_id)
         self._move_subject(op, ok, result, subject)
-        self._finish(op, SUCCEEDED if ok else FAILED, description)
+        self.finish(op, SUCCEEDED if ok else FAILED, description)
 
     def _move_subject(self, op: Operation, ok: bool, result, subject=None) -> None:
         busy = BUSY_STATE[op.kind]
@@ -273,7 +273,8 @@ class Worker:
         for binding in self.store.find(Binding, instance_id=instance_id):
             self.store.mutate(Binding, binding.id, change)
 
-    def _finish(self, op: Operation, state: str, description: str) -> None:
+    def finish(self, op: Operation, state: str, description: str) -> None:
+        """Settle the operation if it is still in progress (counted and logged once)."""
         finished = []
 
         def change(current) -> bool:
