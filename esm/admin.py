@@ -53,6 +53,7 @@ class Admin:
         live = {iid for iid, i in instances.items() if i.state != "deleted"}
         used_types = {m.manifest_type for m in self.store.find(Manifest)}
         result = {"backend_objects": [], "instances_without_objects": [], "unavailable": {}}
+        ready = [(i, self._backend_of(i)[1]) for i in instances.values() if i.state == "ready"]
         for backend in self.epm.backends:
             name = type(backend).__name__
             if not backend.owns_resources:
@@ -69,9 +70,8 @@ class Admin:
                     holders.add(obj.get("instance_id"))
                 if obj.get("instance_id") not in live:
                     result["backend_objects"].append({**obj, "backend": name})
-            for instance in instances.values():
-                manifest, instance_backend = self._backend_of(instance)
-                if instance.state == "ready" and instance_backend is backend and instance.id not in holders:
+            for instance, instance_backend in ready:
+                if instance_backend is backend and instance.id not in holders:
                     result["instances_without_objects"].append({
                         "id": instance.id, "service_id": instance.service_id,
                         "plan_id": instance.plan_id, "backend": name})
