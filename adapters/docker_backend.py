@@ -33,6 +33,46 @@ LABEL = "io.elastest.esm.instance_id"
 SERVICE_LABEL = "io.elastest.esm.service"
 FINGERPRINT_LABEL = "io.elastest.esm.fingerprint"
 SWARM = "docker-swarm"
+# How long a container without a healthcheck must keep running to count as ready: the engine
+# takes 60-100 ms to report that a container which failed at once has exited.
+STEADY_SECONDS = 0.25
+
+
+class SteadyWatch:
+    """Whether each watched thing has stayed ready, in one incarnation, for `seconds`.
+
+    A container that crashes at start is briefly `running`; reporting it ready then would hand a
+    platform a dead service. The window is timed on this process's monotonic clock (the engine's
+    clock may be skewed); the token names the incarnation (a container's StartedAt, a swarm
+    service's running task ids), so a restart starts the window again.
+    """
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self._since: dict = {}
+
+    def started(self, name: str) -> None:
+        """Open the window now: we have just started it (its token is learnt when first seen)."""
+        self._since[name] = (None, time.monotonic())
+
+    def steady(self, name: str, token) -> bool:
+        now = time.monotonic()
+        seen = self._since.get(name)
+        if seen is not None and seen[0] is None:
+            seen = self._since[name] = (token, seen[1])
+        elif seen is None or seen[0] != token:
+            seen = self._since[name] = (token, now)
+        return now - seen[1] >= self.seconds
+
+    def forget(self, name: str) -> None:
+        self._since.pop(name, None)
+
+    def wait_hint(self, poll_seconds: float) -> float:
+        """Sleep no longer than until the earliest window closes."""
+        now = time.monotonic()
+        open_windows = [since + self.seconds - now for _, since in self._since.values()
+                        if since + self.seconds > now]
+        return max(0.01, min([poll_seconds, *open_windows]))
 
 
 def object_prefix(instance_id: str) -> str:
@@ -71,11 +111,13 @@ class DockerBackend(Backend):
     owns_resources = True
 
     def __init__(self, policy: DockerPolicy = DockerPolicy(), base_url: Optional[str] = None,
-                 host_address: str = "127.0.0.1", poll_seconds: float = 0.2):
+                 host_address: str = "127.0.0.1", poll_seconds: float = 0.2,
+                 steady_seconds: float = STEADY_SECONDS):
         self.policy = policy
         self.base_url = base_url
         self.host_address = host_address
         self.poll_seconds = poll_seconds
+        self.steady_seconds = steady_seconds  # how long a service without a healthcheck must run
         self._client: Optional[docker.DockerClient] = None
         self._client_lock = threading.Lock()
 
@@ -198,6 +240,7 @@ class DockerBackend(Backend):
     def _realize_containers(self, instance, manifest, spec, network, ctx) -> None:
         prefix = object_prefix(instance.id)
         existing = {c.labels.get(SERVICE_LABEL): c for c in self._containers(instance.id)}
+        watch = SteadyWatch(self.steady_seconds)
         for svc in spec.services.values():
             if ctx.should_stop():
                 raise OperationCancelled("operation stopped")
@@ -208,7 +251,7 @@ class DockerBackend(Backend):
                 container.remove(force=True, v=True)  # the manifest or parameters changed
                 container = None
             if container is None:
-                self._wait_until_ready(spec, svc.healthy_dependencies, instance.id, ctx)
+                self._wait_until_ready(spec, svc.healthy_dependencies, instance.id, ctx, watch)
                 container = self.client.containers.create(
                     svc.image, name=f"{prefix}-{svc.name}", command=svc.command,
                     entrypoint=svc.entrypoint, environment=environment,
@@ -225,17 +268,19 @@ class DockerBackend(Backend):
                     devices=svc.devices or None, pid_mode=svc.pid, ipc_mode=svc.ipc)
             if container.status != "running":
                 container.start()
+                watch.started(svc.name)
         for leftover in existing.values():  # services the manifest no longer has
             leftover.remove(force=True, v=True)
-        self._wait_until_ready(spec, list(spec.services), instance.id, ctx)
+        self._wait_until_ready(spec, list(spec.services), instance.id, ctx, watch)
 
     def _containers(self, instance_id: str) -> list:
         return self.client.containers.list(all=True, filters={"label": f"{LABEL}={instance_id}"})
 
     def _wait_until_ready(self, spec: ComposeSpec, names: list, instance_id: str,
-                          ctx: OperationContext) -> None:
-        """Until the named services' containers run (and are healthy where they have a
-        healthcheck); a container that exits fails the operation with its last log lines."""
+                          ctx: OperationContext, watch: SteadyWatch) -> None:
+        """Until the named services' containers are healthy, or, without a healthcheck, have
+        kept running for `steady_seconds`; a container that exits fails the operation with
+        its last log lines."""
         while names:
             containers = {c.labels.get(SERVICE_LABEL): c for c in self._containers(instance_id)}
             waiting = []
@@ -247,10 +292,13 @@ class DockerBackend(Backend):
                     raise BackendFailure(self._exit_description(name, container, state))
                 health = (state.get("Health") or {}).get("Status")
                 if status != "running" or health not in (None, "healthy"):
+                    watch.forget(name)
+                    waiting.append(name)
+                elif health is None and not watch.steady(name, state.get("StartedAt")):
                     waiting.append(name)
             if not waiting:
                 return
-            ctx.sleep(self.poll_seconds)
+            ctx.sleep(watch.wait_hint(self.poll_seconds))
 
     @staticmethod
     def _exit_description(name: str, container, state: dict) -> str:
@@ -307,6 +355,8 @@ class DockerBackend(Backend):
             raise
 
     def _wait_for_replicas(self, spec: ComposeSpec, instance_id: str, ctx: OperationContext) -> None:
+        """Until every service has its replicas running, the same tasks for `steady_seconds`."""
+        watch = SteadyWatch(self.steady_seconds)
         while True:
             services = {s.attrs["Spec"]["Labels"].get(SERVICE_LABEL): s for s in self._services(instance_id)}
             short = []
@@ -317,13 +367,16 @@ class DockerBackend(Backend):
                     status = broken[0]["Status"]
                     raise BackendFailure(f"service {name!r}: a task {status['State']}: "
                                          f"{status.get('Err') or status.get('Message')}")
-                running = sum(1 for t in tasks if t["Status"]["State"] == "running"
-                              and t["DesiredState"] == "running")
-                if running < svc.replicas:
+                running = frozenset(t["ID"] for t in tasks if t["Status"]["State"] == "running"
+                                    and t["DesiredState"] == "running")
+                if len(running) < svc.replicas:
+                    watch.forget(name)
+                    short.append(name)
+                elif not watch.steady(name, running):
                     short.append(name)
             if not short:
                 return
-            ctx.sleep(self.poll_seconds)
+            ctx.sleep(watch.wait_hint(self.poll_seconds))
 
     # -- deletion ------------------------------------------------------------------------------
 

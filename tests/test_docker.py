@@ -149,6 +149,16 @@ def test_a_container_that_exits_fails_the_provision_with_its_exit_code(docker_ap
     assert not any(labelled(client, iid).values())
 
 
+def test_a_container_that_crashes_just_after_starting_is_not_reported_ready(docker_api, client):
+    """It is `running` for a moment; the provision must still see it die, not succeed."""
+    api, iid = docker_api, new_id()
+    register(api, {"services": {"job": {"image": IMAGE, "command": ["sh", "-c", "sleep 0.1; exit 4"]}}})
+    final = provision_and_wait(api, iid)
+    assert final["state"] == "failed" and "exited with code 4" in final["description"]
+    op = deprovision(api, iid, accepts_incomplete=True).json()["operation"]
+    assert poll(api, f"{I}/{iid}", op, timeout=60)["state"] == "succeeded"
+
+
 def test_a_provision_past_its_deadline_fails_and_removes_what_it_made(docker_api, client):
     api, iid = docker_api, new_id()
     never_healthy = {"services": {"web": {"image": IMAGE, "command": ["sleep", "3600"],
