@@ -155,12 +155,13 @@ class Broker:
     def _busy_bindings(self, instance_id: str) -> list[Binding]:
         return [b for b in self.store.find(Binding, instance_id=instance_id) if b.state in BUSY_BINDING]
 
-    def _run(self, op: Operation, subject, is_async: bool) -> Operation:
-        """Hand the stored operation to the worker; sync ones run here and now."""
+    def _run(self, op: Operation, subject, is_async: bool, manifest: Optional[Manifest] = None) -> tuple:
+        """Hand the stored operation to the worker; sync ones run here and now. (operation,
+        subject): as they end up when sync, as given when async."""
         if is_async:
             self.worker.submit(op.id)
-            return op
-        return self.worker.run_inline(op, subject)
+            return op, subject
+        return self.worker.run_inline(op, subject, manifest)
 
     @staticmethod
     def _raise_if_failed(op: Operation, **flags) -> None:
@@ -206,11 +207,11 @@ class Broker:
             state="provisioning", operation_id=op.id, requested=requested)
         instance.dashboard_url = backend.planned_dashboard_url(instance, manifest)
         self._claim(instance, op, existing.version if existing else 0, insert=existing is None)
-        op = self._run(op, instance, is_async)
+        op, instance = self._run(op, instance, is_async, manifest)
         if is_async:
             return 202, self._provision_body(instance, op.id)
         self._raise_if_failed(op)
-        return 201, self._provision_body(self.store.get(ServiceInstance, instance_id))
+        return 201, self._provision_body(instance)
 
     @staticmethod
     def _provision_body(instance: ServiceInstance, operation: Optional[str] = None) -> dict:
@@ -273,7 +274,7 @@ class Broker:
         version = instance.version
         instance.state, instance.operation_id = BUSY_STATE[kind], op.id
         self._claim(instance, op, version, insert=False)
-        op = self._run(op, instance, is_async)
+        op, _ = self._run(op, instance, is_async)
         if is_async:
             return 202, {"operation": op.id}
         self._raise_if_failed(op, **failure_flags)
@@ -405,11 +406,11 @@ class Broker:
                           state="binding", operation_id=op.id, requested=requested)
         self._claim(binding, op, existing.version if existing else 0, insert=existing is None)
         self._touch_instance(instance, undo=lambda: self._undo_claim(binding, op, existing))
-        op = self._run(op, binding, is_async)
+        op, binding = self._run(op, binding, is_async, manifest)
         if is_async:
             return 202, {"operation": op.id}
         self._raise_if_failed(op)
-        return 201, self._binding_body(self.store.get(Binding, binding_id))
+        return 201, self._binding_body(binding)
 
     def _undo_claim(self, record, op: Operation, previous) -> None:
         """Put the subject back as it was before it was pointed at `op`, and drop `op`."""
@@ -467,7 +468,7 @@ class Broker:
         binding.state, binding.operation_id = "unbinding", op.id
         self._claim(binding, op, previous.version, insert=False)
         self._touch_instance(instance, undo=lambda: self._undo_claim(binding, op, previous))
-        op = self._run(op, binding, is_async)
+        op, _ = self._run(op, binding, is_async)
         if is_async:
             return 202, {"operation": op.id}
         self._raise_if_failed(op)

@@ -27,7 +27,7 @@ from adapters.datastore import Store, StoreUnavailable
 from adapters.resources import (EPM, BackendFailure, BindResult, OperationCancelled,
                                 OperationContext, ProvisionResult)
 from esm.config import Settings
-from esm.models import (FAILED, IN_PROGRESS, SUCCEEDED, Binding, Operation, ServiceInstance,
+from esm.models import (FAILED, IN_PROGRESS, SUCCEEDED, Binding, Manifest, Operation, ServiceInstance,
                         utcnow)
 from esm.metrics import Metrics
 from esm.registry import Registry
@@ -94,27 +94,37 @@ class Worker:
             self._running.add(op_id)
         self._pool.submit(self._run_guarded, op_id)
 
-    def run_inline(self, op: Operation, subject) -> Operation:
-        """Run the operation in the calling thread (operations that complete inside a request).
-        `op` and its `subject` are the records the caller just wrote, and gives up."""
+    def run_inline(self, op: Operation, subject, manifest: Optional[Manifest] = None) -> tuple:
+        """Run the operation in the calling thread (operations that complete inside a request)
+        and return (operation, subject) as they end up. `op` and its `subject` are the records
+        the caller just wrote, and gives up; `manifest`, the one it resolved for the plan."""
         with self._lock:
             self._running.add(op.id)
-        self._run_guarded(op.id, op, subject)
-        return self.store.get(Operation, op.id)
+        settled = self._run_guarded(op.id, op, subject, manifest)
+        if settled is not None:
+            return settled
+        cls = Binding if op.kind in BINDING_KINDS else ServiceInstance
+        return (self.store.get(Operation, op.id),
+                self.store.get(cls, op.binding_id if op.kind in BINDING_KINDS else op.instance_id))
 
-    def _run_guarded(self, op_id: str, op: Optional[Operation] = None, subject=None) -> None:
+    def _run_guarded(self, op_id: str, op: Optional[Operation] = None, subject=None,
+                     manifest: Optional[Manifest] = None) -> Optional[tuple]:
         try:
-            self._run(op_id, op, subject)
+            return self._run(op_id, op, subject, manifest)
         except Exception:  # the lease lapses and the scanner retries it
             log.exception("operation %s could not be recorded; it will be retried", op_id)
+            return None
         finally:
             with self._lock:
                 self._running.discard(op_id)
 
-    def _run(self, op_id: str, op: Optional[Operation] = None, subject=None) -> None:
+    def _run(self, op_id: str, op: Optional[Operation] = None, subject=None,
+             manifest: Optional[Manifest] = None) -> Optional[tuple]:
+        """Run and settle the operation; (operation, subject) as settled, or None when it was
+        not settled here."""
         op = op or self.store.get(Operation, op_id)
         if op is None or op.state != IN_PROGRESS:
-            return
+            return None
         if op.kind in BINDING_KINDS:
             binding = subject or self.store.get(Binding, op.binding_id)
             instance = self.store.get(ServiceInstance, op.instance_id)
@@ -122,27 +132,25 @@ class Worker:
             binding, instance = None, subject or self.store.get(ServiceInstance, op.instance_id)
         subject = binding if op.kind in BINDING_KINDS else instance
         if subject is None or subject.operation_id != op.id:
-            self._settle(op, False, self._stopped_text(op))
-            return
+            return self._settle(op, False, self._stopped_text(op))
         ctx = OperationContext(should_stop=self._stopper(op))
         log.info("operation running", extra={"operation_id": op.id, "kind": op.kind,
                                              "instance_id": op.instance_id, "binding_id": op.binding_id})
         try:
             if time.time() > (op.deadline or float("inf")):
                 raise OperationCancelled("deadline")
-            result = self._call_backend(op, instance, binding, ctx)
+            result = self._call_backend(op, instance, binding, ctx, manifest)
         except OperationCancelled:
             if self._stopping.is_set() and time.time() <= (op.deadline or float("inf")):
                 log.info("operation %s left in progress: the broker is stopping", op.id)
-                return  # its lease lapses and the next start resumes it
-            self._settle(op, False, self._cancel_reason(op, instance))
+                return None  # its lease lapses and the next start resumes it
+            return self._settle(op, False, self._cancel_reason(op, instance))
         except BackendFailure as exc:
-            self._settle(op, False, str(exc) or f"{op.kind} failed")
+            return self._settle(op, False, str(exc) or f"{op.kind} failed")
         except Exception as exc:  # a backend bug must not leave the operation in progress
             log.exception("backend failed on operation %s", op.id)
-            self._settle(op, False, f"{op.kind} failed: {type(exc).__name__}: {exc}")
-        else:
-            self._settle(op, True, DONE_TEXT[op.kind], result, subject)
+            return self._settle(op, False, f"{op.kind} failed: {type(exc).__name__}: {exc}")
+        return self._settle(op, True, DONE_TEXT[op.kind], result, subject)
 
     def _stopper(self, op: Operation):
         """should_stop for a running operation: deadline passed, worker stopping, or the subject
@@ -191,9 +199,9 @@ class Worker:
         except Exception:
             log.exception("cleaning up after the failed provision of %s", instance.id)
 
-    def _call_backend(self, op, instance, binding, ctx):
+    def _call_backend(self, op, instance, binding, ctx, manifest: Optional[Manifest] = None):
         plan_id = op.target.get("plan_id", instance.plan_id)
-        manifest = self.registry.manifest_for_plan(plan_id)
+        manifest = manifest or self.registry.manifest_for_plan(plan_id)
         if manifest is None:
             if op.kind in ("deprovision", "unbind"):
                 return None  # nothing was ever made from a manifest that is gone
@@ -223,15 +231,16 @@ class Worker:
 
     # -- settling ------------------------------------------------------------------------------
 
-    def _settle(self, op: Operation, ok: bool, description: str, result=None, subject=None) -> None:
-        """Move the subject on, then finish the operation. `subject`, when given, is a copy
-        of the subject's record that the caller gives up (it saves a read)."""
+    def _settle(self, op: Operation, ok: bool, description: str, result=None, subject=None) -> tuple:
+        """Move the subject on, then finish the operation; (operation, subject) as they end up.
+        `subject`, when given, is a copy of the subject's record that the caller gives up (it
+        saves a read)."""
         if op.kind == "deprovision" and ok:
             self._delete_bindings_of(op.instance_id)
-        self._move_subject(op, ok, result, subject)
-        self.finish(op, SUCCEEDED if ok else FAILED, description)
+        subject = self._move_subject(op, ok, result, subject)
+        return self.finish(op, SUCCEEDED if ok else FAILED, description), subject
 
-    def _move_subject(self, op: Operation, ok: bool, result, subject=None) -> None:
+    def _move_subject(self, op: Operation, ok: bool, result, subject=None):
         busy = BUSY_STATE[op.kind]
 
         def change(subject) -> bool:
@@ -260,9 +269,8 @@ class Worker:
             return True
 
         if op.kind in BINDING_KINDS:
-            self.store.mutate(Binding, op.binding_id, change, subject)
-        else:
-            self.store.mutate(ServiceInstance, op.instance_id, change, subject)
+            return self.store.mutate(Binding, op.binding_id, change, subject)
+        return self.store.mutate(ServiceInstance, op.instance_id, change, subject)
 
     def _delete_bindings_of(self, instance_id: str) -> None:
         def change(binding) -> bool:
@@ -273,8 +281,9 @@ class Worker:
         for binding in self.store.find(Binding, instance_id=instance_id):
             self.store.mutate(Binding, binding.id, change)
 
-    def finish(self, op: Operation, state: str, description: str) -> None:
-        """Settle the operation if it is still in progress (counted and logged once)."""
+    def finish(self, op: Operation, state: str, description: str) -> Optional[Operation]:
+        """Settle the operation if it is still in progress (counted and logged once); the
+        operation as it ends up."""
         finished = []
 
         def change(current) -> bool:
@@ -284,12 +293,13 @@ class Worker:
             current.owner, current.lease_expires = None, None
             finished[:] = [current]
             return True
-        self.store.mutate(Operation, op.id, change, op)
+        settled = self.store.mutate(Operation, op.id, change, op)
         if finished:  # this call settled it (not an earlier or a concurrent one)
             self.metrics.operation_finished(finished[0])
             log.info("operation %s", state, extra={
                 "operation_id": op.id, "kind": op.kind, "instance_id": op.instance_id,
                 "binding_id": op.binding_id, "state": state, "description": description})
+        return settled
 
     # -- scanning ------------------------------------------------------------------------------
 
