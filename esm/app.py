@@ -28,6 +28,7 @@ from esm import middleware as mw
 from esm.config import Settings
 from esm.errors import BrokerError
 from esm.broker import Broker
+from esm.connexion_app import ESMAsyncApp
 from esm.metrics import Metrics
 from esm.operations import Worker
 from esm.registry import Registry
@@ -163,7 +164,7 @@ def create_app(settings: Optional[Settings] = None, store: Optional[Store] = Non
     routed_spec = copy.deepcopy(spec)
     routed_spec.pop("security", None)  # BasicAuthMiddleware enforces it, for every route alike
 
-    app = AsyncApp(__name__, lifespan=lifespan)
+    app = ESMAsyncApp(__name__, lifespan=lifespan)
     app.add_api(routed_spec, validate_responses=validate_responses, strict_validation=True,
                 validator_map=VALIDATORS,
                 swagger_ui_options=connexion.options.SwaggerUIOptions(
