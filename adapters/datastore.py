@@ -51,6 +51,14 @@ def _dump(record: Record) -> str:
     return json.dumps(record.to_doc(), separators=(",", ":"), ensure_ascii=False)
 
 
+# fields that stores keep beside the JSON, to find records by them cheaply
+_COLUMNS = ("state", "instance_id")
+
+
+def _raw_column_values(record: Record) -> tuple:
+    return tuple(getattr(record, c, None) for c in _COLUMNS)
+
+
 @functools.cache
 def _has_unique_keys(cls) -> bool:
     """Records whose class never claims unique keys are written with one statement."""
@@ -147,7 +155,9 @@ class InMemoryStore(Store):
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._docs: dict[str, dict[str, tuple[int, str, int]]] = {}  # coll -> id -> (ver, json, seq)
+        # coll -> id -> (version, json, insertion seq, the _COLUMNS values: find() filters on
+        # them without parsing every record, as the worker's scan does every second)
+        self._docs: dict[str, dict[str, tuple[int, str, int, tuple]]] = {}
         self._keys: dict[tuple[str, str, str], str] = {}  # (coll, key, value) -> owner id
         self._seq = 0
 
@@ -166,7 +176,10 @@ class InMemoryStore(Store):
         with self._lock:
             entries = sorted(self._coll(cls).values(), key=lambda e: e[2])
         out = []
-        for version, text, _ in entries:
+        column_filter = [(i, equals[c]) for i, c in enumerate(_COLUMNS) if c in equals]
+        for version, text, _, columns in entries:
+            if any(columns[i] != value for i, value in column_filter):
+                continue
             doc = json.loads(text)
             if all(doc.get(k) == v for k, v in equals.items()):
                 out.append(cls.from_doc(doc, version))
@@ -191,7 +204,7 @@ class InMemoryStore(Store):
                 raise DuplicateId(record.id)
             self._claim_keys(record)
             self._seq += 1
-            coll[record.id] = (1, _dump(record), self._seq)
+            coll[record.id] = (1, _dump(record), self._seq, _raw_column_values(record))
         return _with_version(record, 1)
 
     def update(self, record):
@@ -201,7 +214,7 @@ class InMemoryStore(Store):
             if current is None or current[0] != record.version:
                 raise VersionConflict(record.id)
             self._claim_keys(record)
-            coll[record.id] = (record.version + 1, _dump(record), current[2])
+            coll[record.id] = (record.version + 1, _dump(record), current[2], _raw_column_values(record))
         return _with_version(record, record.version + 1)
 
     def delete(self, record):
@@ -237,12 +250,9 @@ CREATE INDEX IF NOT EXISTS unique_keys_owner ON unique_keys (collection, owner);
 CREATE INDEX IF NOT EXISTS records_state ON records (collection, state);
 CREATE INDEX IF NOT EXISTS records_instance ON records (collection, instance_id);
 """
-_COLUMNS = ("state", "instance_id")  # fields kept in columns of their own (see _SCHEMA)
-
-
 def _column_values(record: Record) -> tuple:
-    values = tuple(getattr(record, c, None) for c in _COLUMNS)
-    return tuple(v if v is None or isinstance(v, str) else json.dumps(v) for v in values)
+    """The _COLUMNS values as SQLite columns hold them (see _SCHEMA)."""
+    return tuple(v if v is None or isinstance(v, str) else json.dumps(v) for v in _raw_column_values(record))
 
 
 class SQLiteStore(Store):

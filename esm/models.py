@@ -14,8 +14,13 @@ def utcnow() -> str:
 
 
 @functools.cache
+def _field_order(cls) -> tuple:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+@functools.cache
 def _field_names(cls) -> frozenset:
-    return frozenset(f.name for f in dataclasses.fields(cls))
+    return frozenset(_field_order(cls))
 
 
 @dataclass
@@ -28,7 +33,7 @@ class Record:
         self.version = getattr(self, "version", 0)
 
     def to_doc(self) -> dict:
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        return {name: getattr(self, name) for name in _field_order(type(self))}
 
     @classmethod
     def from_doc(cls, doc: dict, version: int):
