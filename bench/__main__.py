@@ -1,6 +1,6 @@
 """Throughput of the ESM next to the same dummy broker on openbrokerapi, in one run.
 
-    python -m bench [--seconds 5] [--connections 16]
+    python -m bench [--seconds 5] [--connections 16] [--stores memory sqlite mongodb]
 
 Needs wrk (Debian: apt-get install wrk) and, for the peer, `pip install openbrokerapi gunicorn`.
 Starts on loopback: the ESM (runesm.py) on the memory store, on the default SQLite store and on
@@ -175,23 +175,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--stores", nargs="+", default=["memory", "sqlite", "mongodb"],
+                        choices=["memory", "sqlite", "mongodb"], help="the ESM stores to measure")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("bench needs wrk: apt-get install wrk")
     workdir = tempfile.mkdtemp(prefix="esm-bench-")
-    mongo = MongoServer().start()  # SecantusDB, as in the tests
+    mongo = MongoServer().start() if "mongodb" in args.stores else None  # SecantusDB, as in the tests
+    store_urls = {"memory": lambda: "memory", "sqlite": lambda: "default",
+                  "mongodb": lambda: f"{mongo.uri}/bench{time.monotonic_ns()}"}
     try:
-        runs = {
-            "esm memory": measure(lambda: esm("memory", workdir), prepare_esm, args.seconds, args.connections),
-            "esm sqlite": measure(lambda: esm("default", tempfile.mkdtemp(dir=workdir)), prepare_esm,
-                                  args.seconds, args.connections),
-            "esm mongodb": measure(lambda: esm(f"{mongo.uri}/bench{time.monotonic_ns()}", workdir),
-                                   prepare_esm, args.seconds, args.connections),
-            "openbrokerapi": measure(lambda: peer(workdir), lambda url: None, args.seconds,
-                                     args.connections),
-        }
+        runs = {f"esm {store}": measure(lambda: esm(store_urls[store](), tempfile.mkdtemp(dir=workdir)),
+                                        prepare_esm, args.seconds, args.connections)
+                for store in args.stores}
+        runs["openbrokerapi"] = measure(lambda: peer(workdir), lambda url: None, args.seconds,
+                                        args.connections)
     finally:
-        mongo.remove()
+        if mongo is not None:
+            mongo.remove()
         shutil.rmtree(workdir, ignore_errors=True)
     print(f"{args.connections} connections, {args.seconds} s per endpoint, basic auth on, loopback, "
           f"{os.cpu_count()} cores")
