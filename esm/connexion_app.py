@@ -5,7 +5,8 @@ Connexion 3.3's AsyncOperation builds the decorator chain of an operation anew f
 function and a URI parser): a fifth of the time of a provision. All of it depends only on the
 operation, never on the request, so it is built once here. Request-specific values are still
 read from Connexion's context variables at call time, as Connexion itself does.
-Written against connexion==3.3.0 (pinned in requirements.txt).
+The JSON body that BodyGuard already parsed is handed over instead of being parsed again.
+Written against connexion==3.3.0 and starlette==1.10.0 (pinned in requirements.txt).
 """
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from connexion import AsyncApp
 from connexion.apps.asynchronous import AsyncApi, AsyncOperation
 from connexion.context import receive, scope
 from connexion.decorators import StarletteDecorator
+
+from esm.middleware import PARSED_JSON_BODY
 
 
 class _DecorateOnce(StarletteDecorator):
@@ -29,6 +32,9 @@ class _DecorateOnce(StarletteDecorator):
             if uri_parser is None:  # needs the operation, known only inside a request
                 uri_parser = self.uri_parser
             request = self.framework.get_request(uri_parser=uri_parser, scope=scope, receive=receive)
+            parsed = scope.get(PARSED_JSON_BODY)
+            if parsed is not None:  # the body BodyGuard parsed (Starlette's Request caches in _json)
+                request._starlette_request._json = parsed[1]
             return await decorated(request)
 
         return wrapper

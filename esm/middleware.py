@@ -26,6 +26,10 @@ REQUEST_IDENTITY = b"x-broker-api-request-identity"
 MIN_MINOR_VERSION = 12
 MAX_JSON_DEPTH = 64
 JSON_TYPES = ("application/json",)
+# scope key: (body bytes, their JSON value) as BodyGuard parsed them, so that Connexion's body
+# validator and parameter decorator need not parse the same bytes again (esm/validation.py,
+# esm/connexion_app.py)
+PARSED_JSON_BODY = "esm.parsed_json_body"
 
 # Paths that need neither credentials nor an API version: the Swagger UI and the spec.
 PUBLIC_PATHS = ("/v2/ui", "/v2/openapi.json", "/v2/swagger.json", "/health")
@@ -225,10 +229,11 @@ class BodyGuardMiddleware(_HTTPMiddleware):
             more = message.get("more_body", False)
         body = b"".join(chunks)
         if body and self._is_json(scope):
-            problem = self._json_problem(body)
+            value, problem = self._parse_json(body)
             if problem:
                 await send_error(send, 400, "BadRequest", problem)
                 return
+            scope[PARSED_JSON_BODY] = (body, value)
         await self.app(scope, _replay(body, receive), send)
 
     @staticmethod
@@ -237,20 +242,22 @@ class BodyGuardMiddleware(_HTTPMiddleware):
         return ctype.decode("latin-1") in JSON_TYPES or ctype.endswith(b"+json")
 
     @staticmethod
-    def _json_problem(body: bytes) -> Optional[str]:
+    def _parse_json(body: bytes) -> tuple:
+        """(value, None), or (None, what is wrong with the body)."""
+        too_deep = f"the JSON body is nested too deeply (at most {MAX_JSON_DEPTH} levels)"
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError as exc:
-            return f"the body is not valid UTF-8 (byte {exc.start})"
+            return None, f"the body is not valid UTF-8 (byte {exc.start})"
         try:
             value = json.loads(text)
         except RecursionError:
-            return f"the JSON body is nested too deeply (at most {MAX_JSON_DEPTH} levels)"
+            return None, too_deep
         except ValueError as exc:
-            return f"the body is not valid JSON: {exc}"
+            return None, f"the body is not valid JSON: {exc}"
         if json_depth(value) > MAX_JSON_DEPTH:
-            return f"the JSON body is nested too deeply (at most {MAX_JSON_DEPTH} levels)"
-        return None
+            return None, too_deep
+        return value, None
 
     @staticmethod
     async def _too_large(send, limit):

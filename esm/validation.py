@@ -13,6 +13,8 @@ from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator
 from connexion.validators.parameter import ParameterValidator, draft4_format_checker
 from connexion.utils import is_null, is_nullable
 
+from esm.middleware import PARSED_JSON_BODY
+
 
 _NOTES = {"type", "description", "example"}
 _STRING_KEYS = _NOTES | {"minLength", "maxLength", "pattern"}
@@ -93,6 +95,17 @@ class CachedJSONBodyValidator(JSONRequestBodyValidator):
     @property
     def _validator(self):
         return self._entry()[1]
+
+    async def _parse(self, stream, scope):
+        """The value BodyGuard parsed from the same bytes, when it did; else Connexion's parse."""
+        body = b"".join([chunk async for chunk in stream])
+        parsed = scope.get(PARSED_JSON_BODY)
+        if parsed is not None and parsed[0] == body and self._encoding.lower() in ("utf-8", "utf8"):
+            return parsed[1]
+
+        async def again():
+            yield body
+        return await super()._parse(again(), scope)
 
     def _validate(self, body):
         fast_check = self._entry()[2]
