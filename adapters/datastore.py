@@ -47,8 +47,11 @@ class StoreUnavailable(StoreError):
     """The database cannot be reached; the request may be retried later."""
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)  # one, not one per dump
+
+
 def _dump(record: Record) -> str:
-    return json.dumps(record.to_doc(), separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(record.to_doc())
 
 
 # fields that stores keep beside the JSON, to find records by them cheaply
