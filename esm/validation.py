@@ -51,6 +51,17 @@ class CachedParameterValidator(ParameterValidator):
             cls._compiled[id(param)] = entry
         return entry[1]
 
+    def validate_request(self, request):
+        # one pass over the raw headers instead of a scan per header parameter; the first of
+        # repeated headers wins, as with Starlette's Headers.get
+        self._headers = {}
+        for name, value in request.scope["headers"]:
+            self._headers.setdefault(name.decode("latin-1"), value.decode("latin-1"))
+        super().validate_request(request)
+
+    def validate_header_parameter(self, param, request):
+        return self.validate_parameter("header", self._headers.get(param["name"].lower()), param)
+
     def validate_parameter(self, parameter_type, value, param, param_name=None):
         if is_nullable(param) and is_null(value):
             return None
