@@ -253,6 +253,8 @@ CREATE INDEX IF NOT EXISTS unique_keys_owner ON unique_keys (collection, owner);
 CREATE INDEX IF NOT EXISTS records_state ON records (collection, state);
 CREATE INDEX IF NOT EXISTS records_instance ON records (collection, instance_id);
 """
+
+
 def _column_values(record: Record) -> tuple:
     """The _COLUMNS values as SQLite columns hold them (see _SCHEMA)."""
     return tuple(v if v is None or isinstance(v, str) else json.dumps(v) for v in _raw_column_values(record))
