@@ -347,12 +347,7 @@ class DockerBackend(Backend):
         self._wait_for_replicas(spec, instance.id, ctx)
 
     def _services(self, instance_id: str) -> list:
-        try:
-            return self.client.services.list(filters={"label": f"{LABEL}={instance_id}"})
-        except docker_errors.APIError as exc:
-            if exc.status_code == 503:  # this engine is not in a swarm: it has no services
-                return []
-            raise
+        return self._services_matching({"label": f"{LABEL}={instance_id}"})
 
     def _wait_for_replicas(self, spec: ComposeSpec, instance_id: str, ctx: OperationContext) -> None:
         """Until every service has its replicas running, the same tasks for `steady_seconds`."""
@@ -470,7 +465,7 @@ class DockerBackend(Backend):
         try:
             return self.client.services.list(filters=label)
         except docker_errors.APIError as exc:
-            if exc.status_code == 503:
+            if exc.status_code == 503:  # this engine is not in a swarm: it has no services
                 return []
             raise
 
