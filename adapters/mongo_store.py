@@ -21,8 +21,8 @@ from bson import ObjectId
 from pymongo import errors as mongo_errors
 
 from adapters.datastore import (DuplicateId, DuplicateKey, Store, StoreUnavailable,
-                                VersionConflict, _check_unique, _dump, _has_unique_keys,
-                                _with_version)
+                                VersionConflict, _COLUMNS, _check_unique, _encode,
+                                _has_unique_keys, _with_version)
 from esm.models import Record
 
 log = logging.getLogger("esm.store")
@@ -76,8 +76,8 @@ class MongoDB(Store):
         coll = self.db[cls.COLLECTION]
         if cls.COLLECTION not in self._indexed:
             coll.create_index([("o", pymongo.ASCENDING)])
-            for field in ("f.state", "f.instance_id"):  # what the worker and the views ask for
-                coll.create_index([(field, pymongo.ASCENDING)])
+            for field in _COLUMNS:  # what the worker and the views ask for
+                coll.create_index([(f"f.{field}", pymongo.ASCENDING)])
             if _has_unique_keys(cls):
                 coll.create_index([("k", pymongo.ASCENDING)], unique=True)
             self._indexed.add(cls.COLLECTION)
@@ -86,7 +86,7 @@ class MongoDB(Store):
     @staticmethod
     def _document(record: Record, version: int) -> dict:
         doc = record.to_doc()
-        return {"v": version, "doc": _dump(record), "f": _scalars(doc),
+        return {"v": version, "doc": _encode(doc), "f": _scalars(doc),
                 "k": [f"{k}{_SEP}{v}" for k, v in _check_unique(record)]}
 
     @staticmethod
