@@ -50,8 +50,12 @@ class StoreUnavailable(StoreError):
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)  # one, not one per dump
 
 
+def _encode(doc: dict) -> str:
+    return _ENCODER.encode(doc)
+
+
 def _dump(record: Record) -> str:
-    return _ENCODER.encode(record.to_doc())
+    return _encode(record.to_doc())
 
 
 # fields that stores keep beside the JSON, to find records by them cheaply
@@ -167,6 +171,14 @@ class InMemoryStore(Store):
     def _coll(self, cls) -> dict:
         return self._docs.setdefault(cls.COLLECTION, {})
 
+    @staticmethod
+    def _entry(record: Record, version: int, seq: int) -> tuple:
+        return (version, _dump(record), seq, _raw_column_values(record))
+
+    def _release_keys(self, coll: str, owner_id: str) -> None:
+        for k in [k for k, owner in self._keys.items() if k[0] == coll and owner == owner_id]:
+            del self._keys[k]
+
     def get(self, cls, record_id):
         entry = self._coll(cls).get(record_id)
         return None if entry is None else cls.from_doc(json.loads(entry[1]), entry[0])
@@ -195,8 +207,7 @@ class InMemoryStore(Store):
             owner = self._keys.get((coll, key, value))
             if owner is not None and owner != record.id:
                 raise DuplicateKey(key, value, owner)
-        for k in [k for k, owner in self._keys.items() if k[0] == coll and owner == record.id]:
-            del self._keys[k]
+        self._release_keys(coll, record.id)
         for key, value in keys:
             self._keys[(coll, key, value)] = record.id
 
@@ -207,7 +218,7 @@ class InMemoryStore(Store):
                 raise DuplicateId(record.id)
             self._claim_keys(record)
             self._seq += 1
-            coll[record.id] = (1, _dump(record), self._seq, _raw_column_values(record))
+            coll[record.id] = self._entry(record, 1, self._seq)
         return _with_version(record, 1)
 
     def update(self, record):
@@ -217,7 +228,7 @@ class InMemoryStore(Store):
             if current is None or current[0] != record.version:
                 raise VersionConflict(record.id)
             self._claim_keys(record)
-            coll[record.id] = (record.version + 1, _dump(record), current[2], _raw_column_values(record))
+            coll[record.id] = self._entry(record, record.version + 1, current[2])
         return _with_version(record, record.version + 1)
 
     def delete(self, record):
@@ -227,8 +238,7 @@ class InMemoryStore(Store):
             if current is None or current[0] != record.version:
                 raise VersionConflict(record.id)
             del coll[record.id]
-            for k in [k for k, o in self._keys.items() if k[0] == record.COLLECTION and o == record.id]:
-                del self._keys[k]
+            self._release_keys(record.COLLECTION, record.id)
 
 
 _SCHEMA = """
