@@ -46,6 +46,13 @@ def new_operation_id(kind: str) -> str:
     return f"{kind}-{uuid.uuid4().hex}"
 
 
+def subject_of(op: Operation) -> tuple[type, str]:
+    """The record kind and id an operation changes: its binding, or else its instance."""
+    if op.kind in BINDING_KINDS:
+        return Binding, op.binding_id
+    return ServiceInstance, op.instance_id
+
+
 class Worker:
     def __init__(self, store: Store, epm: EPM, registry: Registry, settings: Settings,
                  metrics: Metrics):
@@ -103,9 +110,7 @@ class Worker:
         settled = self._run_guarded(op.id, op, subject, manifest)
         if settled is not None:
             return settled
-        cls = Binding if op.kind in BINDING_KINDS else ServiceInstance
-        return (self.store.get(Operation, op.id),
-                self.store.get(cls, op.binding_id if op.kind in BINDING_KINDS else op.instance_id))
+        return self.store.get(Operation, op.id), self.store.get(*subject_of(op))
 
     def _run_guarded(self, op_id: str, op: Optional[Operation] = None, subject=None,
                      manifest: Optional[Manifest] = None) -> Optional[tuple]:
@@ -155,8 +160,7 @@ class Worker:
     def _stopper(self, op: Operation):
         """should_stop for a running operation: deadline passed, worker stopping, or the subject
         moved on (a delete took over) or the operation was settled elsewhere."""
-        cls = Binding if op.kind in BINDING_KINDS else ServiceInstance
-        subject_id = op.binding_id if op.kind in BINDING_KINDS else op.instance_id
+        cls, subject_id = subject_of(op)
         state = {"checked": 0.0, "stop": False}
 
         def should_stop() -> bool:
@@ -176,7 +180,7 @@ class Worker:
         if time.time() > (op.deadline or float("inf")):
             if op.kind == "provision" and instance is not None:
                 self._clean_up_failed_provision(instance)
-            return f"{op.kind} did not finish before its deadline ({self._duration(op)} s)"
+            return self._overdue_text(op)
         return self._stopped_text(op)
 
     @staticmethod
@@ -187,8 +191,8 @@ class Worker:
         return f"{op.kind} stopped: {stopper} request arrived"
 
     @staticmethod
-    def _duration(op: Operation) -> int:
-        return int(op.target.get("timeout", 0)) or 0
+    def _overdue_text(op: Operation) -> str:
+        return f"{op.kind} did not finish before its deadline ({int(op.target.get('timeout', 0))} s)"
 
     def _clean_up_failed_provision(self, instance: ServiceInstance) -> None:
         manifest = self.registry.manifest_for_plan(instance.plan_id)
@@ -268,9 +272,7 @@ class Worker:
                         subject.credentials = {}
             return True
 
-        if op.kind in BINDING_KINDS:
-            return self.store.mutate(Binding, op.binding_id, change, subject)
-        return self.store.mutate(ServiceInstance, op.instance_id, change, subject)
+        return self.store.mutate(*subject_of(op), change, subject)
 
     def _delete_bindings_of(self, instance_id: str) -> None:
         def change(binding) -> bool:
@@ -363,4 +365,4 @@ class Worker:
 
     def _force_fail(self, op: Operation) -> None:
         log.warning("operation %s is past its deadline and its backend call has not returned", op.id)
-        self._settle(op, False, f"{op.kind} did not finish before its deadline ({self._duration(op)} s)")
+        self._settle(op, False, self._overdue_text(op))
