@@ -1,0 +1,53 @@
+"""esm/connexion_app.py calls the views itself instead of through Connexion's decorators: the
+arguments must be what Connexion would have passed, and an operation it cannot call faithfully
+must stop the app at start-up instead of being called wrongly."""
+import pytest
+
+from esm.connexion_app import ESMAsyncApp, UnsupportedOperation
+from tests.osb import provision, provision_body, setup
+
+
+async def listed(tags=None):  # the view of the one-operation specs below
+    return {"tags": tags}, 200
+
+
+def one_operation_spec(parameter: dict) -> dict:
+    return {"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/things": {"get": {
+                "operationId": "tests.test_view_call.listed",
+                "parameters": [parameter],
+                "responses": {"200": {"description": "ok"}}}}}}
+
+
+def test_an_operation_with_an_array_parameter_stops_the_app_at_start_up():
+    app = ESMAsyncApp(__name__)
+    app.add_api(one_operation_spec({"name": "tags", "in": "query",
+                                    "schema": {"type": "array", "items": {"type": "string"}}}))
+    with pytest.raises(UnsupportedOperation, match="test_view_call.listed: parameter 'tags'"):
+        with app.test_client() as client:
+            client.get("/things")
+
+
+def test_a_plain_query_parameter_reaches_the_view():
+    app = ESMAsyncApp(__name__)
+    app.add_api(one_operation_spec({"name": "tags", "in": "query", "schema": {"type": "string"}}))
+    with app.test_client() as client:
+        assert client.get("/things", params={"tags": "a"}).json() == {"tags": "a"}
+        assert client.get("/things").json() == {"tags": None}
+
+
+def test_query_values_are_cast_to_their_spec_type_and_the_last_repeat_wins(api):
+    setup(api)
+    for n in range(3):
+        provision(api, f"i{n}")
+    page = api.get("/v2/et/service_instances?limit=1&limit=2").json()
+    assert [i["id"] for i in page["instances"]] == ["i0", "i1"]
+
+
+def test_a_boolean_query_parameter_takes_its_spec_default_when_absent(api):
+    setup(api, {"provision_seconds": 1})  # a plan that can only provision asynchronously
+    body = provision_body()
+    refused = api.put("/v2/service_instances/slow", json=body)
+    assert refused.status_code == 422 and refused.json()["error"] == "AsyncRequired"
+    accepted = api.put("/v2/service_instances/slow?accepts_incomplete=TRUE", json=body)
+    assert accepted.status_code == 202
