@@ -26,6 +26,8 @@ from urllib.parse import parse_qsl
 from connexion import AsyncApp
 from connexion.apps.asynchronous import AsyncApi, AsyncOperation
 from connexion.datastructures import NoContent
+from connexion.middleware import ConnexionMiddleware
+from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.utils import boolean
 from starlette.responses import Response
 
@@ -130,8 +132,24 @@ class _ViewCallApi(AsyncApi):
                                        jsonifier=self.jsonifier)
 
 
+class _SwaggerUIOnly(SwaggerUIMiddleware):
+    """Connexion's Swagger UI, consulted only for its own paths. Its router (a mount and the UI
+    routes, tried again with and without a trailing slash before falling through) cost every
+    API request 40 us on its way to the API."""
+    OWN_PATHS = ("/v2/ui", "/v2/openapi.", "/v2/swagger.")
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http" and not scope["path"].startswith(self.OWN_PATHS):
+            await self.app(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
+
+
 class ESMAsyncApp(AsyncApp):
     def __init__(self, *args, **kwargs):
+        # a list of its own: add_middleware inserts into it
+        kwargs.setdefault("middlewares", [_SwaggerUIOnly if m is SwaggerUIMiddleware else m
+                                          for m in ConnexionMiddleware.default_middlewares])
         super().__init__(*args, **kwargs)
         # the inner app makes one API object per add_api, from this class
         self._middleware_app.api_cls = _ViewCallApi
