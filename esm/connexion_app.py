@@ -27,11 +27,13 @@ from connexion import AsyncApp
 from connexion.apps.asynchronous import AsyncApi, AsyncOperation
 from connexion.datastructures import NoContent
 from connexion.middleware import ConnexionMiddleware
+from connexion.middleware.request_validation import RequestValidationMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.utils import boolean
 from starlette.responses import Response
 
 from esm.middleware import PARSED_JSON_BODY
+from esm.validation import CachedRequestValidationMiddleware
 
 JSON = "application/json"
 _CASTS: dict[str, Callable[[str], Any]] = {"string": str, "integer": int, "number": float,
@@ -148,8 +150,9 @@ class _SwaggerUIOnly(SwaggerUIMiddleware):
 class ESMAsyncApp(AsyncApp):
     def __init__(self, *args, **kwargs):
         # a list of its own: add_middleware inserts into it
-        kwargs.setdefault("middlewares", [_SwaggerUIOnly if m is SwaggerUIMiddleware else m
-                                          for m in ConnexionMiddleware.default_middlewares])
+        replace = {SwaggerUIMiddleware: _SwaggerUIOnly,
+                   RequestValidationMiddleware: CachedRequestValidationMiddleware}
+        kwargs.setdefault("middlewares", [replace.get(m, m) for m in ConnexionMiddleware.default_middlewares])
         super().__init__(*args, **kwargs)
         # the inner app makes one API object per add_api, from this class
         self._middleware_app.api_cls = _ViewCallApi
