@@ -109,6 +109,12 @@ class Broker:
 
     def _new_operation(self, kind: str, instance_id: str, caller: Caller, plan: Optional[Plan],
                        target: dict, binding_id: Optional[str] = None) -> Operation:
+        op = self._operation_record(kind, instance_id, caller, plan, target, binding_id)
+        return self._store_operation(op)
+
+    def _operation_record(self, kind: str, instance_id: str, caller: Caller, plan: Optional[Plan],
+                          target: dict, binding_id: Optional[str] = None) -> Operation:
+        """A new operation record, in progress and leased by this worker (not stored)."""
         seconds = (plan.maximum_polling_duration if plan else None) or self.worker.timeout
         if plan is not None:
             service_id, plan_id = plan.service["id"], plan.id
@@ -121,6 +127,9 @@ class Broker:
                        originating_identity=caller.originating_identity,
                        request_identity=caller.request_identity,
                        target={**target, "timeout": seconds}, **self.worker.lease_fields())
+        return op
+
+    def _store_operation(self, op: Operation) -> Operation:
         op = self.store.insert(op)
         self.worker.metrics.operation_started(op)
         return op
@@ -154,6 +163,25 @@ class Broker:
 
     def _busy_bindings(self, instance_id: str) -> list[Binding]:
         return [b for b in self.store.find(Binding, instance_id=instance_id) if b.state in BUSY_BINDING]
+
+    def _create(self, op: Operation, subject, existing, is_async: bool, backend: Backend,
+                manifest: Manifest, claimed=lambda: None) -> tuple:
+        """Store the operation and the new subject it creates (over `existing`, a deleted or
+        failed record of the same id), then run it: (operation, subject) as they end up.
+        `claimed` runs once the subject is stored. A synchronous operation of a backend that
+        makes nothing of its own runs first and is stored once, finished: if the process dies
+        during its call nothing was answered and nothing is left to resume or clean up, and
+        two writes are saved."""
+        at_once = not is_async and not backend.owns_resources
+        if at_once:
+            op, subject = self.worker.run_unstored(op, subject, manifest)
+        self._store_operation(op)
+        self._claim(subject, op, existing.version if existing else 0, insert=existing is None)
+        claimed()
+        if not at_once:
+            return self._run(op, subject, is_async, manifest)
+        self.worker.finished(op)
+        return op, subject
 
     def _run(self, op: Operation, subject, is_async: bool, manifest: Optional[Manifest] = None) -> tuple:
         """Hand the stored operation to the worker; sync ones run here and now. (operation,
@@ -199,15 +227,14 @@ class Broker:
             return 200, self._provision_body(existing)
 
         is_async = self._async(backend, manifest, "provision", accepts_incomplete)
-        op = self._new_operation("provision", instance_id, caller, plan, {})
+        op = self._operation_record("provision", instance_id, caller, plan, {})
         instance = ServiceInstance(
             instance_id, service_id=service.id, plan_id=plan.id, parameters=parameters,
             context=body.get("context") or {}, organization_guid=body.get("organization_guid"),
             space_guid=body.get("space_guid"), maintenance_version=plan.maintenance_version,
             state="provisioning", operation_id=op.id, requested=requested)
         instance.dashboard_url = backend.planned_dashboard_url(instance, manifest)
-        self._claim(instance, op, existing.version if existing else 0, insert=existing is None)
-        op, instance = self._run(op, instance, is_async, manifest)
+        op, instance = self._create(op, instance, existing, is_async, backend, manifest)
         if is_async:
             return 202, self._provision_body(instance, op.id)
         self._raise_if_failed(op)
@@ -397,16 +424,16 @@ class Broker:
             return 200, self._binding_body(existing)
 
         is_async = self._async(backend, manifest, "bind", accepts_incomplete)
-        op = self._new_operation("bind", instance_id, caller, plan, {}, binding_id)
+        op = self._operation_record("bind", instance_id, caller, plan, {}, binding_id)
         binding = Binding(binding_id, instance_id=instance_id, service_id=instance.service_id,
                           plan_id=instance.plan_id, parameters=parameters,
                           context=body.get("context") or {}, bind_resource=body.get("bind_resource") or {},
                           app_guid=body.get("app_guid"),
                           predecessor_binding_id=body.get("predecessor_binding_id"),
                           state="binding", operation_id=op.id, requested=requested)
-        self._claim(binding, op, existing.version if existing else 0, insert=existing is None)
-        self._touch_instance(instance, undo=lambda: self._undo_claim(binding, op, existing))
-        op, binding = self._run(op, binding, is_async, manifest)
+        def touch_instance():
+            self._touch_instance(instance, undo=lambda: self._undo_claim(binding, op, existing))
+        op, binding = self._create(op, binding, existing, is_async, backend, manifest, touch_instance)
         if is_async:
             return 202, {"operation": op.id}
         self._raise_if_failed(op)

@@ -47,7 +47,9 @@ class UnsupportedOperation(Exception):
 def _cast_for(operation_id: str, parameter: dict) -> Callable[[str], Any]:
     schema = parameter.get("schema", {})
     cast = _CASTS.get(schema.get("type", "string"))
-    if cast is None or not parameter["name"].isidentifier() or schema.get("nullable") or "style" in parameter or "explode" in parameter:
+    plain = (cast is not None and parameter["name"].isidentifier() and not schema.get("nullable")
+             and "style" not in parameter and "explode" not in parameter)
+    if not plain:
         raise UnsupportedOperation(f"{operation_id}: parameter {parameter['name']!r} is not a "
                                    "plain string, integer, number or boolean")
     return cast

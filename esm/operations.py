@@ -138,24 +138,48 @@ class Worker:
         subject = binding if op.kind in BINDING_KINDS else instance
         if subject is None or subject.operation_id != op.id:
             return self._settle(op, False, self._stopped_text(op))
-        ctx = OperationContext(should_stop=self._stopper(op))
         log.info("operation running", extra={"operation_id": op.id, "kind": op.kind,
                                              "instance_id": op.instance_id, "binding_id": op.binding_id})
+        ctx = OperationContext(should_stop=self._stopper(op))
+        outcome = self._outcome(op, instance, binding, ctx, manifest)
+        if outcome is None:
+            log.info("operation %s left in progress: the broker is stopping", op.id)
+            return None  # its lease lapses and the next start resumes it
+        return self._settle(op, *outcome, subject)
+
+    def run_unstored(self, op: Operation, subject, manifest: Manifest) -> tuple:
+        """Run a synchronous operation of which nothing is stored yet, and bring the operation
+        and its subject (both given up by the caller) to where they end up, in memory: the
+        caller stores them. For backends that make nothing of their own (Backend.owns_resources),
+        whose calls leave nothing to resume or clean up if the process dies during them."""
+        if op.kind in BINDING_KINDS:
+            binding, instance = subject, self.store.get(ServiceInstance, op.instance_id)
+        else:
+            binding, instance = None, subject
+        ok, description, result = (self._outcome(op, instance, binding, OperationContext(), manifest)
+                                   or (False, f"{op.kind} stopped: the broker is stopping", None))
+        self._change_subject(op, ok, result)(subject)
+        self._change_to_finished(op, SUCCEEDED if ok else FAILED, description)(op)
+        return op, subject
+
+    def _outcome(self, op: Operation, instance, binding, ctx: OperationContext,
+                 manifest: Optional[Manifest]) -> Optional[tuple]:
+        """Call the backend: (ok, description, result), or None when the broker is stopping
+        and the operation should stay in progress for the next start."""
         try:
             if time.time() > (op.deadline or float("inf")):
                 raise OperationCancelled("deadline")
             result = self._call_backend(op, instance, binding, ctx, manifest)
         except OperationCancelled:
             if self._stopping.is_set() and time.time() <= (op.deadline or float("inf")):
-                log.info("operation %s left in progress: the broker is stopping", op.id)
-                return None  # its lease lapses and the next start resumes it
-            return self._settle(op, False, self._cancel_reason(op, instance))
+                return None
+            return False, self._cancel_reason(op, instance), None
         except BackendFailure as exc:
-            return self._settle(op, False, str(exc) or f"{op.kind} failed")
+            return False, str(exc) or f"{op.kind} failed", None
         except Exception as exc:  # a backend bug must not leave the operation in progress
             log.exception("backend failed on operation %s", op.id)
-            return self._settle(op, False, f"{op.kind} failed: {type(exc).__name__}: {exc}")
-        return self._settle(op, True, DONE_TEXT[op.kind], result, subject)
+            return False, f"{op.kind} failed: {type(exc).__name__}: {exc}", None
+        return True, DONE_TEXT[op.kind], result
 
     def _stopper(self, op: Operation):
         """should_stop for a running operation: deadline passed, worker stopping, or the subject
@@ -245,6 +269,11 @@ class Worker:
         return self.finish(op, SUCCEEDED if ok else FAILED, description), subject
 
     def _move_subject(self, op: Operation, ok: bool, result, subject=None):
+        return self.store.mutate(*subject_of(op), self._change_subject(op, ok, result), subject)
+
+    @staticmethod
+    def _change_subject(op: Operation, ok: bool, result):
+        """The change that moves the operation's subject on (a mutate() change)."""
         busy = BUSY_STATE[op.kind]
 
         def change(subject) -> bool:
@@ -271,8 +300,7 @@ class Worker:
                     if isinstance(subject, Binding):
                         subject.credentials = {}
             return True
-
-        return self.store.mutate(*subject_of(op), change, subject)
+        return change
 
     def _delete_bindings_of(self, instance_id: str) -> None:
         def change(binding) -> bool:
@@ -287,21 +315,35 @@ class Worker:
         """Settle the operation if it is still in progress (counted and logged once); the
         operation as it ends up."""
         finished = []
+        settle = self._change_to_finished(op, state, description)
 
+        def change(current) -> bool:
+            if settle(current):
+                finished[:] = [current]
+                return True
+            return False
+        settled = self.store.mutate(Operation, op.id, change, op)
+        if finished:  # this call settled it (not an earlier or a concurrent one)
+            self.finished(finished[0])
+        return settled
+
+    @staticmethod
+    def _change_to_finished(op: Operation, state: str, description: str):
+        """The change that settles an operation still in progress (a mutate() change)."""
         def change(current) -> bool:
             if current.state != IN_PROGRESS:
                 return False
             current.state, current.description, current.finished_at = state, description, utcnow()
             current.owner, current.lease_expires = None, None
-            finished[:] = [current]
             return True
-        settled = self.store.mutate(Operation, op.id, change, op)
-        if finished:  # this call settled it (not an earlier or a concurrent one)
-            self.metrics.operation_finished(finished[0])
-            log.info("operation %s", state, extra={
-                "operation_id": op.id, "kind": op.kind, "instance_id": op.instance_id,
-                "binding_id": op.binding_id, "state": state, "description": description})
-        return settled
+        return change
+
+    def finished(self, op: Operation) -> None:
+        """Count and log an operation that was just stored settled."""
+        self.metrics.operation_finished(op)
+        log.info("operation %s", op.state, extra={
+            "operation_id": op.id, "kind": op.kind, "instance_id": op.instance_id,
+            "binding_id": op.binding_id, "state": op.state, "description": op.description})
 
     # -- scanning ------------------------------------------------------------------------------
 
