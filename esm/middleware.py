@@ -16,6 +16,7 @@ import time
 from typing import Callable, Iterable, Optional
 
 import anyio.to_thread
+import yaml
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from esm.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
@@ -32,7 +33,7 @@ JSON_TYPES = ("application/json",)
 PARSED_JSON_BODY = "esm.parsed_json_body"
 
 # Paths that need neither credentials nor an API version: the Swagger UI and the spec.
-PUBLIC_PATHS = ("/v2/ui", "/v2/openapi.json", "/v2/swagger.json", "/health")
+PUBLIC_PATHS = ("/v2/ui", "/v2/openapi.json", "/v2/swagger.json", "/v2/openapi.yaml", "/health")
 
 
 def is_public(path: str) -> bool:
@@ -101,11 +102,25 @@ class RequestIdentityMiddleware(_HTTPMiddleware):
 
 
 class SpecDocumentMiddleware(_HTTPMiddleware):
-    """Serve the documented spec at /v2/openapi.json and /v2/swagger.json. Options: spec (dict)."""
+    """Serve the documented spec at /v2/openapi.json, /v2/swagger.json and /v2/openapi.yaml
+    (Connexion's own YAML route would serve the spec it routes with, which names no security).
+    Options: spec (dict)."""
+
+    def __init__(self, app, *, spec: dict):
+        super().__init__(app, spec=spec)
+        as_json = (b"application/json", json.dumps(spec).encode())
+        self.documents = {"/v2/openapi.json": as_json, "/v2/swagger.json": as_json,
+                          "/v2/openapi.yaml": (b"text/yaml; charset=utf-8",
+                                               yaml.safe_dump(spec, sort_keys=False).encode())}
 
     async def handle(self, scope, receive, send):
-        if scope["path"] in ("/v2/openapi.json", "/v2/swagger.json") and scope["method"] in ("GET", "HEAD"):
-            await send_json(send, 200, self.options["spec"])
+        document = self.documents.get(scope["path"])
+        if document is not None and scope["method"] in ("GET", "HEAD"):
+            content_type, body = document
+            await send({"type": "http.response.start", "status": 200,
+                        "headers": [(b"content-type", content_type),
+                                    (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
         else:
             await self.app(scope, receive, send)
 

@@ -1,6 +1,7 @@
 """Basic auth: every API route when credentials are set; the UI and spec stay public."""
 import httpx
 import pytest
+import yaml
 
 from esm.config import Settings
 from tests.conftest import assert_osb_error, service
@@ -42,7 +43,7 @@ def test_right_credentials_pass(secured):
     assert secured.put("/v2/et/catalog", json=service()).status_code in (200, 201)
 
 
-@pytest.mark.parametrize("path", ["/v2/ui/", "/v2/openapi.json", "/v2/swagger.json"])
+@pytest.mark.parametrize("path", ["/v2/ui/", "/v2/openapi.json", "/v2/swagger.json", "/v2/openapi.yaml"])
 def test_the_swagger_ui_and_spec_need_no_credentials_nor_version(secured, path):
     response = httpx.get(f"{secured.base_url}{path}")
     assert response.status_code == 200
@@ -52,4 +53,5 @@ def test_the_served_spec_asks_for_basic_auth_only_when_it_is_on(secured, api):
     on = httpx.get(f"{secured.base_url}/v2/openapi.json").json()
     off = httpx.get(f"{api.base_url}/v2/openapi.json").json()
     assert on["security"] == [{"basicAuth": []}]
+    assert yaml.safe_load(httpx.get(f"{secured.base_url}/v2/openapi.yaml").text) == on
     assert "security" not in off

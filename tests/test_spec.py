@@ -37,9 +37,10 @@ def test_api_yaml_is_a_valid_openapi_3_document():
         validate(yaml.safe_load(f))
 
 
-def test_the_spec_is_served_at_both_addresses_and_covers_osb_and_extensions(api):
+def test_the_spec_is_served_at_every_address_and_covers_osb_and_extensions(api):
     served = httpx.get(f"{api.base_url}/v2/openapi.json").json()
     assert httpx.get(f"{api.base_url}/v2/swagger.json").json() == served
+    assert yaml.safe_load(httpx.get(f"{api.base_url}/v2/openapi.yaml").text) == served
     assert served["servers"] == [{"url": "/v2"}]
     assert operations(served) == OSB_OPERATIONS | EXTENSION_OPERATIONS
 
