@@ -189,7 +189,12 @@ class Broker:
         if is_async:
             self.worker.submit(op.id)
             return op, subject
-        return self.worker.run_inline(op, subject, manifest)
+        kind = op.kind
+        op, subject = self.worker.run_inline(op, subject, manifest)
+        if op is None or subject is None:  # an operator force-deleted the instance meanwhile
+            raise BackendError(f"{kind} ended without a record: the instance was force-deleted "
+                               "by an operator while it ran")
+        return op, subject
 
     @staticmethod
     def _raise_if_failed(op: Operation, **flags) -> None:

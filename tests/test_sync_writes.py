@@ -1,7 +1,8 @@
 """What a synchronous create writes, and when (Broker._create): a backend that makes nothing of
 its own has its operation and new subject stored once, already settled; a backend that owns
 resources finds its operation stored, in progress, before it is called (so that a crash during
-the call leaves something to resume and clean up)."""
+the call leaves something to resume and clean up). And a synchronous operation whose records
+an operator force-deletes while it runs ends in a clean error."""
 import pytest
 
 from adapters.datastore import InMemoryStore
@@ -42,6 +43,17 @@ class ResourceOwningDummy(DummyBackend):
     def provision(self, instance, manifest, ctx):
         stored = self.store.get(Operation, instance.operation_id)
         self.seen.append(stored.state if stored else None)
+        return super().provision(instance, manifest, ctx)
+
+
+class ForceDeletedWhileProvisioning(DummyBackend):
+    """Test-only: a resource-owning dummy during whose provision an operator force-deletes the
+    instance (through the broker's own Admin)."""
+    owns_resources = True
+    admin = None
+
+    def provision(self, instance, manifest, ctx):
+        self.admin.force_delete(instance.id)
         return super().provision(instance, manifest, ctx)
 
 
@@ -93,3 +105,15 @@ def test_a_backend_that_owns_resources_is_called_after_its_operation_is_stored_i
                             ("insert", "instances", "provisioning"),
                             ("update", "instances", "ready"),
                             ("update", "operations", "succeeded")]
+
+
+def test_a_sync_provision_whose_instance_is_force_deleted_while_it_runs_is_a_502_not_a_crash():
+    backend = ForceDeletedWhileProvisioning()
+    with broker(epm=EPM([backend])) as api:
+        backend.admin = api.app.services.admin
+        setup(api)
+        response = provision(api, "i1")
+        assert response.status_code == 502, response.text
+        assert "force-deleted" in response.json()["description"]
+        assert api.get("/v2/et/service_instances/i1").status_code == 404
+        assert provision(api, "i1").status_code == 502  # and the broker goes on answering
