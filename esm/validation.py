@@ -40,21 +40,22 @@ class _StringCheck:
                 and (self.pattern is None or self.pattern.search(value) is not None))
 
 
-class CachedParameterValidator(ParameterValidator):
-    _compiled: dict[int, tuple[dict, object]] = {}
+def _parameter_check(param: dict):
+    """A compiled check of one parameter's schema (is_valid(value) -> bool)."""
+    schema = param.get("schema", param)
+    if schema.get("type") == "string" and set(schema) <= _STRING_KEYS:
+        return _StringCheck(schema)
+    return Draft4Validator(schema, format_checker=draft4_format_checker)
 
-    @classmethod
-    def _validator_for(cls, param: dict):
-        entry = cls._compiled.get(id(param))
-        if entry is None or entry[0] is not param:  # keep `param` alive so its id stays unique
-            schema = param.get("schema", param)
-            if schema.get("type") == "string" and set(schema) <= _STRING_KEYS:
-                validator = _StringCheck(schema)
-            else:
-                validator = Draft4Validator(schema, format_checker=draft4_format_checker)
-            entry = (param, validator)
-            cls._compiled[id(param)] = entry
-        return entry[1]
+
+class CachedParameterValidator(ParameterValidator):
+    """Built once per operation (CachedRequestValidationOperation), its checks with it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # by identity: validate_request hands back the very parameter dicts grouped here
+        self._checks = {id(p): _parameter_check(p)
+                        for params in self.parameters.values() for p in params}
 
     def validate_request(self, request):
         # one pass over the raw headers instead of a scan per header parameter; the first of
@@ -71,7 +72,7 @@ class CachedParameterValidator(ParameterValidator):
         if is_nullable(param) and is_null(value):
             return None
         if value is not None:
-            if self._validator_for(param).is_valid(value):
+            if self._checks[id(param)].is_valid(value):
                 return None
             try:  # invalid: let jsonschema word the error
                 Draft4Validator(param.get("schema", param)).validate(value)
@@ -97,20 +98,19 @@ def _fast_check(schema: dict):
 
 
 class CachedJSONBodyValidator(JSONRequestBodyValidator):
-    """Connexion hands the same schema object on every request to an operation: compile it
-    once, and check bodies with generated code before the generic validator."""
-    _compiled: dict[int, tuple] = {}
+    """Built once per operation and content type (CachedRequestValidationOperation): the
+    schema is compiled with it, and bodies are checked by generated code before the generic
+    validator."""
 
-    def _entry(self) -> tuple:
-        entry = self._compiled.get(id(self._schema))
-        if entry is None or entry[0] is not self._schema:
-            validator = Draft4RequestValidator(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER)
-            entry = self._compiled[id(self._schema)] = (self._schema, validator, _fast_check(self._schema))
-        return entry
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._compiled = Draft4RequestValidator(self._schema,
+                                                format_checker=Draft4Validator.FORMAT_CHECKER)
+        self._fast_check = _fast_check(self._schema)
 
     @property
     def _validator(self):
-        return self._entry()[1]
+        return self._compiled
 
     async def _parse(self, stream, scope):
         """The value BodyGuard parsed from the same bytes, when it did; else Connexion's parse."""
@@ -124,10 +124,9 @@ class CachedJSONBodyValidator(JSONRequestBodyValidator):
         return await super()._parse(again(), scope)
 
     def _validate(self, body):
-        fast_check = self._entry()[2]
-        if body is not None and fast_check is not None:
+        if body is not None and self._fast_check is not None:
             try:
-                fast_check(body)
+                self._fast_check(body)
                 return None
             except fastjsonschema.JsonSchemaValueException:
                 pass
