@@ -28,7 +28,7 @@ MIN_MINOR_VERSION = 12
 MAX_JSON_DEPTH = 64
 JSON_TYPES = ("application/json",)
 # scope key: (body bytes, their JSON value) as BodyGuard parsed them, so that Connexion's body
-# validator and parameter decorator need not parse the same bytes again (esm/validation.py,
+# validator and the view call need not parse the same bytes again (esm/validation.py,
 # esm/connexion_app.py)
 PARSED_JSON_BODY = "esm.parsed_json_body"
 
@@ -107,15 +107,20 @@ class SpecDocumentMiddleware(_HTTPMiddleware):
     Options: spec (dict)."""
 
     def __init__(self, app, *, spec: dict):
-        super().__init__(app, spec=spec)
+        super().__init__(app)
+        self.spec = spec
         as_json = (b"application/json", json.dumps(spec).encode())
-        self.documents = {"/v2/openapi.json": as_json, "/v2/swagger.json": as_json,
-                          "/v2/openapi.yaml": (b"text/yaml; charset=utf-8",
-                                               yaml.safe_dump(spec, sort_keys=False).encode())}
+        self.documents = {"/v2/openapi.json": as_json, "/v2/swagger.json": as_json}
+
+    def _document(self, path: str) -> Optional[tuple]:
+        if path == "/v2/openapi.yaml" and path not in self.documents:  # rarely asked; 40 ms to dump
+            self.documents[path] = (b"text/yaml; charset=utf-8",
+                                    yaml.safe_dump(self.spec, sort_keys=False).encode())
+        return self.documents.get(path)
 
     async def handle(self, scope, receive, send):
-        document = self.documents.get(scope["path"])
-        if document is not None and scope["method"] in ("GET", "HEAD"):
+        document = self._document(scope["path"]) if scope["method"] in ("GET", "HEAD") else None
+        if document is not None:
             content_type, body = document
             await send({"type": "http.response.start", "status": 200,
                         "headers": [(b"content-type", content_type),
