@@ -31,7 +31,6 @@ async def delete_manifest(manifest_id):
     return {}, 200
 
 
-
 async def list_instances(limit=None, after=None):
     return await read(services().views.page, limit, after), 200
 
