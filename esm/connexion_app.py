@@ -25,7 +25,6 @@ from urllib.parse import parse_qsl
 
 from connexion import AsyncApp
 from connexion.apps.asynchronous import AsyncApi, AsyncOperation
-from connexion.datastructures import NoContent
 from connexion.middleware import ConnexionMiddleware
 from connexion.middleware.request_validation import RequestValidationMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
@@ -114,16 +113,11 @@ class ViewCall(AsyncOperation):
             kwargs[self._body_name] = copy.deepcopy(self._body_default) if body is None else body
         return kwargs
 
-    def response(self, answer) -> Response:
-        if isinstance(answer, Response):
-            return answer
-        if not isinstance(answer, tuple):
-            answer = (answer,)
-        data, status, headers = (answer + (None, None))[:3]
-        if data is None or data is NoContent:
-            return Response(status_code=status or 204, headers=headers)
-        return Response(self.jsonifier.dumps(data), status_code=status or 200, headers=headers,
-                        media_type=JSON)
+    def response(self, answer: tuple) -> Response:
+        """The view's (body, status[, headers]) as a JSON response."""
+        data, status, *headers = answer
+        return Response(self.jsonifier.dumps(data), status_code=status,
+                        headers=headers[0] if headers else None, media_type=JSON)
 
     async def __call__(self, scope, receive, send) -> None:
         answer = await self._fn(**self.arguments(scope))
