@@ -442,27 +442,10 @@ class SQLiteStore(Store):
         self._local = threading.local()
 
 
-def store_from_url(url: str) -> Store:
-    """`memory`, `sqlite:///relative/path.db`, `sqlite:////absolute/path.db` or
-    `mongodb://[user:password@]host[:port]/database`."""
-    if url == "memory":
-        return InMemoryStore()
-    if url.startswith(("mongodb://", "mongodb+srv://")):
-        from adapters.mongo_store import MongoDB
-        return MongoDB(url)
-    if url.startswith("sqlite:///"):
-        path = url[len("sqlite:///"):]
-        if not path:
-            raise ValueError("ESM_STORE sqlite URL needs a file path: sqlite:///esm-data/esm.db")
-        return SQLiteStore(path)
-    scheme = url.split(":", 1)[0]
-    raise ValueError(f"ESM_STORE: unsupported store {scheme!r} (use memory, sqlite:///path/file.db "
-                     "or mongodb://host:port/database)")
-
-
 def __getattr__(name: str):
-    """`adapters.datastore.MongoDB` is public but lives in its own module (it needs pymongo,
-    and imports this one), so it is imported when first asked for."""
+    """`adapters.datastore.MongoDB` stays a public name, but this module does not import it (it
+    needs pymongo, and imports this one): it is looked up only when someone asks for it. The
+    broker itself picks its store in esm/wiring.py."""
     if name == "MongoDB":
         from adapters.mongo_store import MongoDB
         return MongoDB

@@ -1,9 +1,11 @@
 """DockerBackend: `docker-compose` manifests as containers on one engine, `docker-swarm` manifests
 as services on a swarm, through the Docker SDK. Public as `adapters.resources.DockerBackend`.
 
-It keeps no memory of its own: every object it makes carries the label
-`io.elastest.esm.instance_id=<instance id>` (and the compose service name), which is how it finds
-them again for status, update, bind and deprovision, after a broker restart too. Every call is
+It keeps no memory of its own: every object it makes carries the labels
+`io.elastest.esm.broker_id=<this broker's id>` and `io.elastest.esm.instance_id=<instance id>`
+(and the compose service name), which is how it finds them again for status, update, bind and
+deprovision, after a broker restart too. It only ever lists, adopts or removes objects that carry
+its own broker id: another broker on the same engine is invisible to it. Every call is
 idempotent: a provision resumed after a crash finds what exists, replaces what differs from the
 manifest (a fingerprint label says) and creates what is missing.
 """
@@ -15,14 +17,16 @@ import json
 import logging
 import threading
 import time
-from typing import Optional
+from typing import Callable, Optional, Union
 
 import docker
 from docker import errors as docker_errors
-from docker.types import (EndpointSpec, Healthcheck, Mount, NetworkAttachmentConfig,
+from docker.types import (EndpointSpec, Healthcheck, Mount, NetworkAttachmentConfig, Resources,
                           ServiceMode)
 
-from adapters.compose import ComposeSpec, DockerPolicy, ServiceSpec, parse_compose
+from adapters.compose import ComposeSpec, ServiceSpec, parse_compose
+from adapters.docker_policy import DockerPolicy, PolicyViolation
+from adapters.parse_cache import ParseCache
 from adapters.resources import (Backend, BackendFailure, BindResult, ManifestInvalid,
                                 OperationCancelled, OperationContext, ProvisionResult)
 from esm.models import Manifest, ServiceInstance
@@ -30,6 +34,7 @@ from esm.models import Manifest, ServiceInstance
 log = logging.getLogger("esm.docker")
 
 LABEL = "io.elastest.esm.instance_id"
+BROKER_LABEL = "io.elastest.esm.broker_id"
 SERVICE_LABEL = "io.elastest.esm.service"
 FINGERPRINT_LABEL = "io.elastest.esm.fingerprint"
 SWARM = "docker-swarm"
@@ -75,9 +80,10 @@ class SteadyWatch:
         return max(0.01, min([poll_seconds, *open_windows]))
 
 
-def object_prefix(instance_id: str) -> str:
-    """Engine object names: short (swarm service names stop at 63) and valid for any id."""
-    return "esm-" + hashlib.sha1(instance_id.encode()).hexdigest()[:12]
+def object_prefix(broker_id: str, instance_id: str) -> str:
+    """Engine object names: short (swarm service names stop at 63), valid for any instance id,
+    and naming the broker, so two brokers never reach for the same name."""
+    return f"esm-{broker_id}-" + hashlib.sha1(instance_id.encode()).hexdigest()[:12]
 
 
 def env_value(value) -> str:
@@ -112,8 +118,12 @@ class DockerBackend(Backend):
 
     def __init__(self, policy: DockerPolicy = DockerPolicy(), base_url: Optional[str] = None,
                  host_address: str = "127.0.0.1", poll_seconds: float = 0.2,
-                 steady_seconds: float = STEADY_SECONDS):
+                 steady_seconds: float = STEADY_SECONDS,
+                 broker_id: Union[str, Callable[[], str]] = "esm"):
         self.policy = policy
+        self._broker_id = broker_id  # a callable when it is read from the store on first use
+        self._parsed = ParseCache(lambda content, kind: parse_compose(content, self.policy, kind))
+        self._data_root: Optional[str] = None
         self.base_url = base_url
         self.host_address = host_address
         self.poll_seconds = poll_seconds
@@ -135,14 +145,29 @@ class DockerBackend(Backend):
     def ping(self) -> None:
         self.client.ping()
 
+    @property
+    def broker_id(self) -> str:
+        if callable(self._broker_id):
+            self._broker_id = self._broker_id()
+        return self._broker_id
+
+    def _ours(self, instance_id: Optional[str] = None) -> dict:
+        """The engine filter for this broker's objects (of one instance, or all)."""
+        return {"label": [f"{BROKER_LABEL}={self.broker_id}",
+                          LABEL if instance_id is None else f"{LABEL}={instance_id}"]}
+
+    def _prefix(self, instance_id: str) -> str:
+        return object_prefix(self.broker_id, instance_id)
+
+    def _engine_data_root(self) -> str:
+        if self._data_root is None:
+            self._data_root = self.client.info().get("DockerRootDir") or "/var/lib/docker"
+        return self._data_root
+
     # -- manifests -----------------------------------------------------------------------------
 
-    @functools.lru_cache(maxsize=256)
-    def _parse(self, content: str, manifest_type: str) -> ComposeSpec:
-        return parse_compose(content, self.policy, swarm=manifest_type == SWARM)
-
     def spec(self, manifest: Manifest) -> ComposeSpec:
-        return self._parse(manifest.manifest_content, manifest.manifest_type)
+        return self._parsed.get(manifest.manifest_content, manifest.manifest_type)
 
     def validate_manifest(self, manifest: Manifest) -> None:
         spec = self.spec(manifest)
@@ -181,7 +206,7 @@ class DockerBackend(Backend):
     def _realize(self, instance: ServiceInstance, manifest: Manifest, ctx: OperationContext) -> None:
         spec = self.spec(manifest)
         swarm = manifest.manifest_type == SWARM
-        prefix = object_prefix(instance.id)
+        prefix = self._prefix(instance.id)
         network = self._ensure_network(instance.id, prefix, swarm)
         for volume in spec.volumes:
             self._ensure_volume(instance.id, f"{prefix}-{volume}")
@@ -193,19 +218,24 @@ class DockerBackend(Backend):
             self._realize_containers(instance, manifest, spec, network, ctx)
 
     def _labels(self, instance_id: str, extra: Optional[dict] = None) -> dict:
-        return {**(extra or {}), LABEL: instance_id}
+        return {**(extra or {}), BROKER_LABEL: self.broker_id, LABEL: instance_id}
 
     def _ensure_network(self, instance_id: str, name: str, swarm: bool) -> str:
-        if not self.client.networks.list(names=[name], filters={"label": f"{LABEL}={instance_id}"}):
+        if not self.client.networks.list(names=[name], filters=self._ours(instance_id)):
             self.client.networks.create(name, driver="overlay" if swarm else "bridge",
                                         attachable=swarm, labels=self._labels(instance_id))
         return name
 
     def _ensure_volume(self, instance_id: str, name: str) -> None:
         try:
-            self.client.volumes.get(name)
+            volume = self.client.volumes.get(name)
         except docker_errors.NotFound:
             self.client.volumes.create(name, labels=self._labels(instance_id))
+            return
+        labels = volume.attrs.get("Labels") or {}
+        if (labels.get(BROKER_LABEL), labels.get(LABEL)) != (self.broker_id, instance_id):
+            raise BackendFailure(f"volume {name} exists on the engine but is not this instance's; "
+                                 "refusing to use it")
 
     def _ensure_image(self, image: str) -> None:
         try:
@@ -224,7 +254,11 @@ class DockerBackend(Backend):
         mounts = []
         for vol in svc.volumes:
             if vol.bind:
-                mounts.append(Mount(vol.target, vol.source, type="bind", read_only=vol.read_only))
+                try:  # resolved now: a symlink made since registration must not lead outside
+                    source = self.policy.resolve_bind(vol.source, self._engine_data_root())
+                except PolicyViolation as exc:
+                    raise BackendFailure(f"service {svc.name!r}: {exc}") from None
+                mounts.append(Mount(vol.target, source, type="bind", read_only=vol.read_only))
             else:
                 source = f"{prefix}-{vol.source}" if vol.source else None
                 mounts.append(Mount(vol.target, source, type="volume", read_only=vol.read_only,
@@ -238,7 +272,7 @@ class DockerBackend(Backend):
     # compose mode: containers on one engine
 
     def _realize_containers(self, instance, manifest, spec, network, ctx) -> None:
-        prefix = object_prefix(instance.id)
+        prefix = self._prefix(instance.id)
         existing = {c.labels.get(SERVICE_LABEL): c for c in self._containers(instance.id)}
         watch = SteadyWatch(self.steady_seconds)
         for svc in spec.services.values():
@@ -259,13 +293,13 @@ class DockerBackend(Backend):
                                                                         FINGERPRINT_LABEL: fingerprint})},
                     ports={f"{p.target}/{p.protocol}": p.published for p in svc.ports},
                     mounts=self._mounts(instance.id, prefix, svc),
-                    healthcheck=svc.healthcheck, network=network,
-                    networking_config={network: self.client.api.create_endpoint_config(
-                        aliases=[svc.name])},
+                    healthcheck=svc.healthcheck, **self._network_options(svc, network, prefix),
                     working_dir=svc.working_dir, user=svc.user, hostname=svc.hostname,
                     restart_policy={"Name": svc.restart} if svc.restart else None,
                     privileged=svc.privileged, cap_add=svc.cap_add or None,
-                    devices=svc.devices or None, pid_mode=svc.pid, ipc_mode=svc.ipc)
+                    devices=svc.devices or None, **self._modes(svc, prefix),
+                    mem_limit=svc.limits["memory"], memswap_limit=svc.limits["memswap"],
+                    nano_cpus=svc.limits["nano_cpus"], pids_limit=svc.limits["pids"])
             if container.status != "running":
                 container.start()
                 watch.started(svc.name)
@@ -273,8 +307,28 @@ class DockerBackend(Backend):
             leftover.remove(force=True, v=True)
         self._wait_until_ready(spec, list(spec.services), instance.id, ctx, watch)
 
+    def _network_options(self, svc: ServiceSpec, network: str, prefix: str) -> dict:
+        """The instance's own network, unless the manifest chose a network_mode."""
+        if svc.network_mode is not None:
+            return {"network_mode": self._reference(svc.network_mode, prefix)}
+        return {"network": network, "networking_config": {
+            network: self.client.api.create_endpoint_config(aliases=[svc.name])}}
+
+    def _modes(self, svc: ServiceSpec, prefix: str) -> dict:
+        return {"pid_mode": self._reference(svc.pid, prefix),
+                "ipc_mode": self._reference(svc.ipc, prefix),
+                "userns_mode": svc.userns_mode, "uts_mode": svc.uts, "cgroupns": svc.cgroup,
+                "cgroup_parent": svc.cgroup_parent}
+
+    @staticmethod
+    def _reference(mode: Optional[str], prefix: str) -> Optional[str]:
+        """Compose's `service:<name>` is the container of that service of this instance."""
+        if mode and mode.startswith("service:"):
+            return f"container:{prefix}-{mode[len('service:'):]}"
+        return mode
+
     def _containers(self, instance_id: str) -> list:
-        return self.client.containers.list(all=True, filters={"label": f"{LABEL}={instance_id}"})
+        return self.client.containers.list(all=True, filters=self._ours(instance_id))
 
     def _wait_until_ready(self, spec: ComposeSpec, names: list, instance_id: str,
                           ctx: OperationContext, watch: SteadyWatch) -> None:
@@ -312,7 +366,7 @@ class DockerBackend(Backend):
     # swarm mode: services on a swarm
 
     def _realize_services(self, instance, manifest, spec, network, ctx) -> None:
-        prefix = object_prefix(instance.id)
+        prefix = self._prefix(instance.id)
         existing = {s.attrs["Spec"]["Labels"].get(SERVICE_LABEL): s for s in self._services(instance.id)}
         for svc in spec.services.values():
             environment = self.environment(instance, manifest, svc)
@@ -341,13 +395,20 @@ class DockerBackend(Backend):
                     networks=[NetworkAttachmentConfig(network, aliases=[svc.name])],
                     endpoint_spec=endpoint, mode=ServiceMode("replicated", replicas=svc.replicas),
                     healthcheck=healthcheck, mounts=self._mounts(instance.id, prefix, svc),
-                    workdir=svc.working_dir, user=svc.user, hostname=svc.hostname)
+                    workdir=svc.working_dir, user=svc.user, hostname=svc.hostname,
+                    resources=self._service_resources(svc), cap_add=svc.cap_add or None)
         for leftover in existing.values():
             leftover.remove()
         self._wait_for_replicas(spec, instance.id, ctx)
 
+    @staticmethod
+    def _service_resources(svc: ServiceSpec) -> Resources:
+        resources = Resources(cpu_limit=svc.limits["nano_cpus"], mem_limit=svc.limits["memory"])
+        resources["Limits"]["Pids"] = svc.limits["pids"]  # the SDK has no argument for it
+        return resources
+
     def _services(self, instance_id: str) -> list:
-        return self._services_matching({"label": f"{LABEL}={instance_id}"})
+        return self._services_matching(self._ours(instance_id))
 
     def _wait_for_replicas(self, spec: ComposeSpec, instance_id: str, ctx: OperationContext) -> None:
         """Until every service has its replicas running, the same tasks for `steady_seconds`."""
@@ -387,7 +448,7 @@ class DockerBackend(Backend):
     def _remove_when_free(self, instance_id: str, seconds: float = 60) -> None:
         """Networks and volumes go once the containers using them (swarm tasks too) are gone."""
         deadline = time.monotonic() + seconds
-        label = {"label": f"{LABEL}={instance_id}"}
+        label = self._ours(instance_id)
         while True:
             removals = ([(n, n.remove) for n in self.client.networks.list(filters=label)]
                         + [(v, functools.partial(v.remove, force=True))
@@ -446,7 +507,7 @@ class DockerBackend(Backend):
 
     @_engine_errors
     def owned_resources(self, instance_id: Optional[str] = None) -> list[dict]:
-        label = {"label": LABEL if instance_id is None else f"{LABEL}={instance_id}"}
+        label = self._ours(instance_id)
         found = []
         for kind, objects in (("container", self.client.containers.list(all=True, filters=label)),
                               ("service", self._services_matching(label)),

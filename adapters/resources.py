@@ -9,7 +9,6 @@ of a manifest's `manifest_type`.
 """
 from __future__ import annotations
 
-import functools
 import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import Callable, Iterable, Optional
 
 import yaml
 
+from adapters.parse_cache import ParseCache
 from esm.models import Binding, Manifest, ServiceInstance
 
 OPERATION_KINDS = ("provision", "update", "deprovision", "bind", "unbind")
@@ -128,12 +128,6 @@ class EPM:
         for backend in backends:
             self.register(backend)
 
-    @classmethod
-    def default(cls, docker_options: Optional[dict] = None) -> "EPM":
-        """The dummy backend and the Docker backend (which connects only when used)."""
-        from adapters.docker_backend import DockerBackend
-        return cls([DummyBackend(), DockerBackend(**(docker_options or {}))])
-
     def register(self, backend: Backend) -> None:
         for manifest_type in backend.manifest_types:
             self._by_type[manifest_type] = backend
@@ -155,21 +149,36 @@ class EPM:
         return list({id(b): b for b in self._by_type.values()}.values())
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """YAML without anchors/aliases: refuses 'billion laughs' documents outright."""
+MAX_YAML_DEPTH = 32
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's is ~5x faster
+_OPENS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSES = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+
+def _check_yaml_events(text: str) -> None:
+    """Refuse aliases ('billion laughs' documents) and nesting deeper than MAX_YAML_DEPTH (the
+    composer recurses: `[[[[...` would exhaust the stack), on the event stream, before
+    anything builds the document."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.AliasEvent):
             raise yaml.composer.ComposerError(None, None, "YAML aliases are not allowed",
                                               event.start_mark)
-        return super().compose_node(parent, index)
+        if isinstance(event, _OPENS):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"YAML nested deeper than {MAX_YAML_DEPTH} levels is not allowed",
+                    event.start_mark)
+        elif isinstance(event, _CLOSES):
+            depth -= 1
 
 
 def load_yaml_mapping(text: str) -> dict:
     """Parse manifest content that must be a YAML mapping (no aliases). ManifestInvalid."""
     try:
-        data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+        _check_yaml_events(text)
+        data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise ManifestInvalid(f"manifest_content is not valid YAML: {exc}") from None
     if data is None:
@@ -204,10 +213,9 @@ class DummyBackend(Backend):
     KEYS = {f"{k}_seconds" for k in OPERATION_KINDS} | {"fail_on", "credentials", "dashboard_url"}
 
     def parse(self, manifest: Manifest) -> DummySpec:
-        return self._parse(manifest.manifest_content)
+        return _DUMMY_SPECS.get(manifest.manifest_content)
 
     @classmethod
-    @functools.lru_cache(maxsize=1024)  # every request asks; YAML parsing is slow
     def _parse(cls, content: str) -> DummySpec:
         data = load_yaml_mapping(content)
         unknown = sorted(str(k) for k in data if k not in cls.KEYS)
@@ -268,9 +276,13 @@ class DummyBackend(Backend):
         self._run(manifest, "unbind", ctx)
 
 
+_DUMMY_SPECS = ParseCache(DummyBackend._parse)  # every request asks; YAML parsing is slow
+
+
 def __getattr__(name: str):
-    """`adapters.resources.DockerBackend` is public but lives in its own module (it needs the
-    Docker SDK, and imports this one), so it is imported when first asked for."""
+    """`adapters.resources.DockerBackend` stays a public name, but this module does not import
+    it (it needs the Docker SDK, and imports this one): it is looked up only when someone asks
+    for it. The broker itself picks its backends in esm/wiring.py."""
     if name == "DockerBackend":
         from adapters.docker_backend import DockerBackend
         return DockerBackend

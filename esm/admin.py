@@ -3,6 +3,7 @@ up orphans (backend objects no live instance owns; instances whose objects are g
 from __future__ import annotations
 
 import logging
+from typing import Callable
 
 from adapters.datastore import Store, VersionConflict
 from adapters.resources import EPM, BackendFailure, OperationContext
@@ -15,8 +16,10 @@ log = logging.getLogger("esm.admin")
 
 
 class Admin:
-    def __init__(self, store: Store, epm: EPM, registry: Registry, worker: Worker):
+    def __init__(self, store: Store, epm: EPM, registry: Registry, worker: Worker,
+                 broker_id: Callable[[], str]):
         self.store, self.epm, self.registry, self.worker = store, epm, registry, worker
+        self.broker_id = broker_id
 
     def _backend_of(self, instance: ServiceInstance):
         manifest = self.registry.manifest_for_plan(instance.plan_id)
@@ -52,7 +55,8 @@ class Admin:
         instances = {i.id: i for i in self.store.find(ServiceInstance)}
         live = {iid for iid, i in instances.items() if i.state != "deleted"}
         used_types = {m.manifest_type for m in self.store.find(Manifest)}
-        result = {"backend_objects": [], "instances_without_objects": [], "unavailable": {}}
+        result = {"broker_id": self.broker_id(), "backend_objects": [],
+                  "instances_without_objects": [], "unavailable": {}}
         ready = [(i, self._backend_of(i)[1]) for i in instances.values() if i.state == "ready"]
         for backend in self.epm.backends:
             name = type(backend).__name__

@@ -9,7 +9,7 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 import connexion
 import yaml
@@ -19,14 +19,14 @@ from connexion.lifecycle import ConnexionResponse
 from connexion.middleware import MiddlewarePosition
 from starlette.exceptions import HTTPException
 
-from adapters.compose import DockerPolicy
-from adapters.datastore import Store, StoreUnavailable, store_from_url
+from adapters.datastore import Store, StoreUnavailable
 from adapters.resources import EPM
 from esm import health
 from esm.admin import Admin
 from esm import middleware as mw
 from esm.config import Settings
 from esm.errors import BrokerError
+from esm.identity import LazyBrokerId
 from esm.broker import Broker
 from esm.connexion_app import ESMAsyncApp
 from esm.metrics import Metrics
@@ -34,6 +34,7 @@ from esm.operations import Worker
 from esm.registry import Registry
 from esm.validation import VALIDATORS
 from esm.views import InstanceViews
+from esm.wiring import default_epm, store_from_url
 
 log = logging.getLogger("esm")
 
@@ -54,12 +55,14 @@ class Services:
     views: InstanceViews
 
     @classmethod
-    def build(cls, settings: Settings, store: Store, epm: EPM) -> "Services":
-        registry = Registry(store, epm)
+    def build(cls, settings: Settings, store: Store, epm: EPM,
+              broker_id: Callable[[], str]) -> "Services":
+        registry = Registry(store, epm, settings.max_manifest_bytes)
         metrics = Metrics(store)
         worker = Worker(store, epm, registry, settings, metrics)
-        return cls(settings, store, epm, registry, worker, Broker(store, epm, registry, worker),
-                   metrics, Admin(store, epm, registry, worker), InstanceViews(store))
+        broker = Broker(store, epm, registry, worker, settings.max_parameters_bytes)
+        return cls(settings, store, epm, registry, worker, broker,
+                   metrics, Admin(store, epm, registry, worker, broker_id), InstanceViews(store))
 
     def start(self) -> None:
         self.worker.start()
@@ -139,18 +142,13 @@ async def _unexpected(_request, exc: Exception) -> ConnexionResponse:
     return _error(500, "InternalError", "the broker failed unexpectedly; see its log")
 
 
-def docker_options(settings: Settings) -> dict:
-    """How the operator configured the Docker backend (see README, Settings)."""
-    return {"policy": DockerPolicy(settings.docker_allow_privileged, settings.docker_allowed_bind_paths),
-            "base_url": settings.docker_host, "host_address": settings.docker_host_address}
-
-
 def create_app(settings: Optional[Settings] = None, store: Optional[Store] = None,
                epm: Optional[EPM] = None, validate_responses: bool = False) -> AsyncApp:
     settings = settings or Settings()
     store = store if store is not None else store_from_url(settings.store_url)
-    epm = epm or EPM.default(docker_options(settings))
-    services = Services.build(settings, store, epm)
+    broker_id = LazyBrokerId(store, settings.broker_id)
+    epm = epm or default_epm(settings, broker_id)
+    services = Services.build(settings, store, epm, broker_id)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app):
@@ -181,7 +179,8 @@ def create_app(settings: Optional[Settings] = None, store: Optional[Store] = Non
         app.add_middleware(mw.BasicAuthMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
                            username=settings.username, password=settings.password)
     app.add_middleware(mw.OpsEndpointsMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
-                       health=lambda: health.check(store, epm), metrics=services.metrics)
+                       health=lambda: health.check(store, epm), metrics=services.metrics,
+                       auth_enabled=settings.auth_enabled)
     app.add_middleware(mw.APIVersionMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(mw.OriginatingIdentityMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(mw.BodyGuardMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,

@@ -8,7 +8,10 @@ from pathlib import Path
 from typing import Mapping, Optional
 from urllib.parse import urlsplit
 
+from adapters.docker_policy import GIB, MIN_MEMORY, parse_bytes, parse_cpus
+
 LOOPBACK = "127.0.0.1"
+BROKER_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,15}")  # part of engine object names
 
 
 class ConfigError(ValueError):
@@ -26,6 +29,29 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> i
     if value < minimum:
         raise ConfigError(f"{name} must be at least {minimum}, got {value}")
     return value
+
+
+def _bytes(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = parse_bytes(raw, name)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    if value < MIN_MEMORY:
+        raise ConfigError(f"{name} must be at least 6m, got {raw!r}")
+    return value
+
+
+def _cpus(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        return parse_cpus(raw, name)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -46,6 +72,15 @@ class Settings:
     docker_host_address: str = "127.0.0.1"
     docker_allow_privileged: bool = False
     docker_allowed_bind_paths: tuple = ()
+    broker_id: Optional[str] = None  # None: generated once and kept in the store
+    max_manifest_bytes: int = 256 * 1024
+    max_parameters_bytes: int = 64 * 1024
+    docker_max_services: int = 50
+    docker_max_replicas: int = 10
+    docker_default_memory: int = GIB
+    docker_max_memory: int = 4 * GIB
+    docker_max_cpus: float = 2.0
+    docker_pids_limit: int = 1024
 
     @property
     def auth_enabled(self) -> bool:
@@ -87,6 +122,14 @@ class Settings:
         if any(not p.startswith("/") or p.rstrip("/") == "" for p in bind_paths):
             raise ConfigError("ESM_DOCKER_ALLOWED_BIND_PATHS must list absolute host paths other "
                               f"than /, separated by commas, got {bind_paths!r}")
+        broker_id = env.get("ESM_BROKER_ID") or None
+        if broker_id is not None and not BROKER_ID.fullmatch(broker_id):
+            raise ConfigError("ESM_BROKER_ID must be 1 to 16 lowercase letters, digits or '-' "
+                              f"(it is part of engine object names), got {broker_id!r}")
+        default_memory = _bytes(env, "ESM_DOCKER_DEFAULT_MEMORY", GIB)
+        max_memory = _bytes(env, "ESM_DOCKER_MAX_MEMORY", 4 * GIB)
+        if default_memory > max_memory:
+            raise ConfigError("ESM_DOCKER_DEFAULT_MEMORY may not exceed ESM_DOCKER_MAX_MEMORY")
         return cls(
             ip=ip,
             port=_int(env, "ESM_PORT", 8080, minimum=0),
@@ -104,6 +147,15 @@ class Settings:
             docker_host_address=env.get("ESM_DOCKER_HOST_ADDRESS") or default_address or "127.0.0.1",
             docker_allow_privileged=allow_privileged == "true",
             docker_allowed_bind_paths=bind_paths,
+            broker_id=broker_id,
+            max_manifest_bytes=_int(env, "ESM_MAX_MANIFEST_BYTES", 256 * 1024),
+            max_parameters_bytes=_int(env, "ESM_MAX_PARAMETERS_BYTES", 64 * 1024),
+            docker_max_services=_int(env, "ESM_DOCKER_MAX_SERVICES", 50),
+            docker_max_replicas=_int(env, "ESM_DOCKER_MAX_REPLICAS", 10),
+            docker_default_memory=default_memory,
+            docker_max_memory=max_memory,
+            docker_max_cpus=_cpus(env, "ESM_DOCKER_MAX_CPUS", 2.0),
+            docker_pids_limit=_int(env, "ESM_DOCKER_PIDS_LIMIT", 1024),
         )
 
     def __repr__(self) -> str:  # never print a password

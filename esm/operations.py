@@ -143,7 +143,7 @@ class Worker:
         ctx = OperationContext(should_stop=self._stopper(op))
         outcome = self._outcome(op, instance, binding, ctx, manifest)
         if outcome is None:
-            log.info("operation %s left in progress: the broker is stopping", op.id)
+            log.info("operation %s left in progress; it is resumed later", op.id)
             return None  # its lease lapses and the next start resumes it
         return self._settle(op, *outcome, subject)
 
@@ -176,6 +176,9 @@ class Worker:
             return False, self._cancel_reason(op, instance), None
         except BackendFailure as exc:
             return False, str(exc) or f"{op.kind} failed", None
+        except StoreUnavailable as exc:  # (e.g. reading the broker id): an outage is no outcome
+            log.warning("operation %s paused: the store is unavailable (%s)", op.id, exc)
+            return None
         except Exception as exc:  # a backend bug must not leave the operation in progress
             log.exception("backend failed on operation %s", op.id)
             return False, f"{op.kind} failed: {type(exc).__name__}: {exc}", None

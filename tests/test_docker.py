@@ -7,7 +7,7 @@ import httpx
 import pytest
 import yaml
 
-from adapters.docker_backend import LABEL
+from adapters.docker_backend import BROKER_LABEL, LABEL
 from esm.config import Settings
 from tests.conftest import assert_osb_error
 from tests.docker_engine import (IMAGE, TEST_PREFIX, engine, ensure_swarm, ensure_test_image,
@@ -223,8 +223,9 @@ def test_a_swarm_service_with_a_missing_image_fails_readably(docker_api, client)
 
 def test_orphans_are_found_both_ways_and_cleaned_up(docker_api, client):
     api = docker_api
-    stray = new_id()  # an object labelled with an instance the store never knew
-    client.containers.create(IMAGE, ["sleep", "60"], labels={LABEL: stray})
+    stray = new_id()  # an object of this broker labelled with an instance its store never knew
+    broker_id = api.get("/v2/et/orphans").json()["broker_id"]
+    client.containers.create(IMAGE, ["sleep", "60"], labels={LABEL: stray, BROKER_LABEL: broker_id})
     lost = new_id()  # an instance whose objects vanish behind the broker's back
     register(api, {"services": {"web": {"image": IMAGE, "command": ["sleep", "3600"]}}})
     assert provision_and_wait(api, lost)["state"] == "succeeded"

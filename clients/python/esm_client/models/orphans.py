@@ -27,13 +27,17 @@ T = TypeVar("T", bound="Orphans")
 class Orphans:
     """ 
         Attributes:
-            backend_objects (list[BackendObject]): Objects labelled with an instance id the store does not know (or knows
-                deleted)
+            broker_id (str): This broker's id (ESM_BROKER_ID, or the one generated and kept in its store). Only engine
+                objects labelled io.elastest.esm.broker_id=<this id> are listed or removed; another broker's objects on the same
+                engine are never touched. Example: 3f9a0c21.
+            backend_objects (list[BackendObject]): This broker's objects labelled with an instance id its store does not
+                know (or knows deleted)
             instances_without_objects (list[OrphansInstancesWithoutObjectsItem]): Ready instances whose backend holds none
                 of their objects
             unavailable (OrphansUnavailable): Backends that could not be asked, with the reason
      """
 
+    broker_id: str
     backend_objects: list[BackendObject]
     instances_without_objects: list[OrphansInstancesWithoutObjectsItem]
     unavailable: OrphansUnavailable
@@ -47,6 +51,8 @@ class Orphans:
         from ..models.backend_object import BackendObject # noqa: PLC0415
         from ..models.orphans_instances_without_objects_item import OrphansInstancesWithoutObjectsItem # noqa: PLC0415
         from ..models.orphans_unavailable import OrphansUnavailable # noqa: PLC0415
+        broker_id = self.broker_id
+
         backend_objects = []
         for backend_objects_item_data in self.backend_objects:
             backend_objects_item = backend_objects_item_data.to_dict()
@@ -67,6 +73,7 @@ class Orphans:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
+            "broker_id": broker_id,
             "backend_objects": backend_objects,
             "instances_without_objects": instances_without_objects,
             "unavailable": unavailable,
@@ -82,6 +89,8 @@ class Orphans:
         from ..models.orphans_instances_without_objects_item import OrphansInstancesWithoutObjectsItem # noqa: PLC0415
         from ..models.orphans_unavailable import OrphansUnavailable # noqa: PLC0415
         d = dict(src_dict)
+        broker_id = d.pop("broker_id")
+
         backend_objects = []
         _backend_objects = d.pop("backend_objects")
         for backend_objects_item_data in (_backend_objects):
@@ -108,6 +117,7 @@ class Orphans:
 
 
         orphans = cls(
+            broker_id=broker_id,
             backend_objects=backend_objects,
             instances_without_objects=instances_without_objects,
             unavailable=unavailable,

@@ -1,0 +1,225 @@
+"""The Docker policy: the one place that decides what a compose manifest may make an engine do,
+and what every container gets whatever the manifest says (README, "What a Docker manifest may
+do", has the same rules as a table).
+
+Three kinds of rule live here:
+
+- namespaces and modes (`pid`, `ipc`, `network_mode`, `userns_mode`, `uts`, `cgroup`,
+  `cgroup_parent`), privileges, capabilities and devices: only values that keep a container in
+  its own namespaces, unless the operator sets ESM_DOCKER_ALLOW_PRIVILEGED;
+- bind mounts: normalized first, then checked; read-only, inside an allowed folder, never the
+  Docker socket or data root, and resolved on this host again just before the engine mounts
+  them, so a symlink made after registration cannot lead outside;
+- bounds and resources: services, replicas, memory, CPUs and processes, with operator defaults
+  applied to every container and service.
+"""
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+GIB = 1024 ** 3
+MIB = 1024 ** 2
+DOCKER_SOCKETS = ("/var/run/docker.sock", "/run/docker.sock")
+DOCKER_DATA_ROOT = "/var/lib/docker"
+MIN_MEMORY = 6 * MIB  # the engine refuses less
+
+# key -> the values that keep a container in its own namespaces (absent is always fine)
+OWN_NAMESPACE_VALUES = {
+    "pid": (),
+    "ipc": ("private", "shareable", "none"),
+    "network_mode": ("none",),
+    "userns_mode": (),
+    "uts": (),
+    "cgroup": ("private",),
+    "cgroup_parent": (),
+}
+# with ESM_DOCKER_ALLOW_PRIVILEGED: what each key may name besides its own-namespace values
+PRIVILEGED_VALUES = {
+    "pid": ("host", "container:", "service:"),
+    "ipc": ("host", "container:", "service:"),
+    "network_mode": ("host", "bridge", "container:", "service:"),
+    "userns_mode": ("host",),
+    "uts": ("host",),
+    "cgroup": ("host",),
+    "cgroup_parent": None,  # any cgroup path
+}
+
+_BYTES = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)b?\s*$", re.IGNORECASE)
+_BYTE_UNITS = {"": 1, "k": 1024, "m": MIB, "g": GIB}
+
+
+class PolicyViolation(ValueError):
+    """The manifest asks for something the policy refuses; the message says what and why."""
+
+
+def parse_bytes(value, where: str) -> int:
+    """A compose byte value: 1073741824, '512m', '1g', '1.5GB'."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    match = _BYTES.match(value) if isinstance(value, str) else None
+    if not match:
+        raise ValueError(f"{where} must be a size such as 512m or 1g, got {value!r}")
+    return int(float(match.group(1)) * _BYTE_UNITS[match.group(2).lower()])
+
+
+def format_bytes(value: int) -> str:
+    for unit, size in (("g", GIB), ("m", MIB)):
+        if value % size == 0:
+            return f"{value // size}{unit}"
+    return str(value)
+
+
+def parse_cpus(value, where: str) -> float:
+    if isinstance(value, bool):
+        raise ValueError(f"{where} must be a number of CPUs such as 0.5 or 2, got {value!r}")
+    try:
+        cpus = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{where} must be a number of CPUs such as 0.5 or 2, got {value!r}") from None
+    if not 0.01 <= cpus <= 1024:
+        raise ValueError(f"{where} must be between 0.01 and 1024 CPUs, got {value!r}")
+    return cpus
+
+
+def normalize_host_path(raw: str) -> str:
+    """An absolute host path with `.` and repeated slashes removed. ValueError for anything whose
+    meaning depends on who reads it: relative paths, `~`, `..` segments."""
+    if not raw:
+        raise ValueError("an empty host path")
+    if raw.startswith("~"):
+        raise ValueError(f"a home-relative host path ({raw}); use an absolute path")
+    if not raw.startswith("/"):
+        raise ValueError(f"a relative host path ({raw}); use an absolute path")
+    if ".." in raw.split("/"):
+        raise ValueError(f"a host path with '..' ({raw}); write the path without it")
+    if "\0" in raw:
+        raise ValueError("a host path with a NUL character")
+    return posixpath.normpath(re.sub(r"/+", "/", raw))
+
+
+def is_within(path: str, folder: str) -> bool:
+    """Path-component containment (`/srv/database` is not within `/srv/data`)."""
+    return folder == "/" or path == folder or path.startswith(folder + "/")
+
+
+def _refuses_docker_internals(path: str, data_roots: tuple) -> Optional[str]:
+    for inner in (*DOCKER_SOCKETS, *data_roots):
+        if is_within(inner, path) or is_within(path, inner):
+            return inner
+    return None
+
+
+@dataclass(frozen=True)
+class DockerPolicy:
+    """What the operator allows beyond the safe default, and the bounds every manifest meets."""
+    allow_privileged: bool = False
+    allowed_bind_paths: tuple = ()
+    #: binds are resolved on this host before mounting; a remote engine (DOCKER_HOST=tcp://...)
+    #: cannot be checked that way, so binds are refused there
+    local_engine: bool = True
+    max_services: int = 50
+    max_replicas: int = 10
+    default_memory: int = 1 * GIB
+    max_memory: int = 4 * GIB
+    max_cpus: float = 2.0
+    pids_limit: int = 1024
+    data_roots: tuple = field(default=(DOCKER_DATA_ROOT,))
+
+    def __post_init__(self):
+        object.__setattr__(self, "allowed_bind_paths",
+                           tuple(normalize_host_path(p) for p in self.allowed_bind_paths))
+
+    # -- namespaces, modes, privileges ---------------------------------------------------------
+
+    def mode_problem(self, key: str, value: Optional[str]) -> Optional[str]:
+        """Why `key: value` is refused, or None."""
+        if value is None or value in OWN_NAMESPACE_VALUES[key]:
+            return None
+        privileged = PRIVILEGED_VALUES[key]
+        if self.allow_privileged and (privileged is None or value in privileged or any(
+                p.endswith(":") and value.startswith(p) and len(value) > len(p) for p in privileged)):
+            return None
+        return f"{key}: {value}"
+
+    def privilege_problems(self, privileged: bool, cap_add: list, devices: list) -> list[str]:
+        if self.allow_privileged:
+            return []
+        return (["privileged: true"] if privileged else []) + \
+            ([f"cap_add {cap_add}"] if cap_add else []) + ([f"devices {devices}"] if devices else [])
+
+    # -- bind mounts ---------------------------------------------------------------------------
+
+    def bind_problem(self, source: str, read_only: bool) -> Optional[str]:
+        """Why a bind of host path `source` is refused at registration, or None. `source` is
+        already normalized (normalize_host_path)."""
+        if self.allow_privileged:
+            return None
+        if source == "/":
+            return "a bind mount of /"
+        inner = _refuses_docker_internals(source, self.data_roots)
+        if inner:
+            return f"a bind mount of {source} (it reaches the engine's {inner})"
+        if not any(is_within(source, folder) for folder in self.allowed_bind_paths):
+            return (f"a bind mount of {source} outside the allowed host paths "
+                    "(ESM_DOCKER_ALLOWED_BIND_PATHS)")
+        if not read_only:
+            return f"a writable bind mount of {source} (binds must be read-only: add :ro)"
+        if not self.local_engine:
+            return (f"a bind mount of {source} on a remote engine (binds are checked on this "
+                    "host, so only a local engine may have them)")
+        return self._resolution_problem(source, self.data_roots)[1]
+
+    def _resolution_problem(self, source: str, data_roots: tuple) -> tuple[str, Optional[str]]:
+        resolved = os.path.realpath(source)
+        allowed = [os.path.realpath(folder) for folder in self.allowed_bind_paths]
+        if not any(is_within(resolved, folder) for folder in allowed):
+            return resolved, (f"a bind mount of {source}, which resolves to {resolved}, outside "
+                              "the allowed host paths (ESM_DOCKER_ALLOWED_BIND_PATHS)")
+        inner = _refuses_docker_internals(resolved, data_roots)
+        if inner:
+            return resolved, f"a bind mount of {source}, which resolves into the engine's {inner}"
+        return resolved, None
+
+    def resolve_bind(self, source: str, engine_data_root: Optional[str] = None) -> str:
+        """The host path to hand the engine, resolved now (a symlink may have appeared since
+        registration); PolicyViolation when it leads outside the allowed folders."""
+        if self.allow_privileged:
+            return source
+        if not os.path.exists(source):
+            raise PolicyViolation(f"bind mount source {source} does not exist on the engine host")
+        roots = self.data_roots + ((engine_data_root,) if engine_data_root else ())
+        resolved, problem = self._resolution_problem(source, roots)
+        if problem:
+            raise PolicyViolation(f"refused {problem}")
+        return resolved
+
+    # -- bounds and resources ------------------------------------------------------------------
+
+    def limits_problem(self, memory: Optional[int], memswap: Optional[int], cpus: Optional[float],
+                       pids: Optional[int]) -> Optional[str]:
+        """Why the resource limits a manifest sets exceed the operator's caps, or None."""
+        if memory is not None and not MIN_MEMORY <= memory <= self.max_memory:
+            return (f"memory {format_bytes(memory)}: must be between 6m and "
+                    f"{format_bytes(self.max_memory)} (ESM_DOCKER_MAX_MEMORY)")
+        if memswap is not None:
+            floor = memory if memory is not None else min(self.default_memory, self.max_memory)
+            if not floor <= memswap <= self.max_memory:
+                return (f"memswap_limit {format_bytes(memswap)}: must be at least the memory limit "
+                        f"and at most {format_bytes(self.max_memory)} (ESM_DOCKER_MAX_MEMORY)")
+        if cpus is not None and cpus > self.max_cpus:
+            return f"cpus {cpus:g}: at most {self.max_cpus:g} (ESM_DOCKER_MAX_CPUS)"
+        if pids is not None and not 1 <= pids <= self.pids_limit:
+            return f"pids limit {pids}: must be between 1 and {self.pids_limit} (ESM_DOCKER_PIDS_LIMIT)"
+        return None
+
+    def effective_limits(self, memory: Optional[int], memswap: Optional[int],
+                         cpus: Optional[float], pids: Optional[int]) -> dict:
+        """What a container or service really gets: the manifest's limits, else the defaults."""
+        memory = memory if memory is not None else min(self.default_memory, self.max_memory)
+        return {"memory": memory, "memswap": memswap if memswap is not None else memory,
+                "nano_cpus": int(round((cpus if cpus is not None else self.max_cpus) * 1e9)),
+                "pids": pids if pids is not None else self.pids_limit}

@@ -1,0 +1,49 @@
+"""Which implementations the broker runs on, from its settings: the store (ESM_STORE) and the
+backends (the dummy one, and Docker as the operator configured it). The base modules
+(adapters/datastore.py, adapters/resources.py) know only their contracts."""
+from __future__ import annotations
+
+from typing import Callable
+
+from adapters.datastore import InMemoryStore, SQLiteStore, Store
+from adapters.docker_policy import DockerPolicy
+from adapters.resources import EPM, DummyBackend
+from esm.config import Settings
+
+
+def store_from_url(url: str) -> Store:
+    """`memory`, `sqlite:///relative/path.db`, `sqlite:////absolute/path.db` or
+    `mongodb://[user:password@]host[:port]/database`."""
+    if url == "memory":
+        return InMemoryStore()
+    if url.startswith(("mongodb://", "mongodb+srv://")):
+        from adapters.mongo_store import MongoDB  # pymongo is loaded only when it is used
+        return MongoDB(url)
+    if url.startswith("sqlite:///"):
+        path = url[len("sqlite:///"):]
+        if not path:
+            raise ValueError("ESM_STORE sqlite URL needs a file path: sqlite:///esm-data/esm.db")
+        return SQLiteStore(path)
+    scheme = url.split(":", 1)[0]
+    raise ValueError(f"ESM_STORE: unsupported store {scheme!r} (use memory, sqlite:///path/file.db "
+                     "or mongodb://host:port/database)")
+
+
+def docker_policy(settings: Settings) -> DockerPolicy:
+    """What Docker manifests may do on this broker (README, "What a Docker manifest may do")."""
+    local = not settings.docker_host or settings.docker_host.startswith("unix://")
+    return DockerPolicy(
+        allow_privileged=settings.docker_allow_privileged,
+        allowed_bind_paths=settings.docker_allowed_bind_paths, local_engine=local,
+        max_services=settings.docker_max_services, max_replicas=settings.docker_max_replicas,
+        default_memory=settings.docker_default_memory, max_memory=settings.docker_max_memory,
+        max_cpus=settings.docker_max_cpus, pids_limit=settings.docker_pids_limit)
+
+
+def default_epm(settings: Settings, broker_id: Callable[[], str]) -> EPM:
+    """The dummy backend and the Docker backend (which connects only when first used)."""
+    from adapters.docker_backend import DockerBackend  # the Docker SDK is loaded only here
+    return EPM([DummyBackend(), DockerBackend(
+        docker_policy(settings), base_url=settings.docker_host,
+        host_address=settings.docker_host_address,
+        broker_id=broker_id)])
