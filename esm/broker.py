@@ -8,11 +8,9 @@ anew, so concurrent identical requests get exactly one 201.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Optional
-
-from jsonschema import exceptions as js_exceptions
-from jsonschema import validators as js_validators
 
 from adapters.datastore import DuplicateId, Store, VersionConflict
 from adapters.resources import EPM, Backend
@@ -20,6 +18,7 @@ from esm.errors import (AsyncRequired, BackendError, BadRequest, ConcurrencyErro
                         MaintenanceInfoConflict, NotFound, Unprocessable)
 from esm.models import SUCCEEDED, Binding, Manifest, Operation, Plan, ServiceInstance, ServiceType
 from esm.operations import BUSY_STATE, Worker, new_operation_id
+from esm.plan_schemas import first_error
 from esm.registry import Registry
 
 RACE_RETRIES = 20
@@ -54,8 +53,7 @@ def validate_parameters(plan: Plan, target: str, action: str, parameters: dict) 
     schema = plan.parameters_schema(target, action)
     if schema is None:
         return
-    validator_cls = js_validators.validator_for(schema)
-    error = js_exceptions.best_match(validator_cls(schema).iter_errors(parameters))
+    error = first_error(schema, parameters)
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
         raise BadRequest(f"parameters do not match the plan's {target}.{action} schema at "
@@ -72,9 +70,22 @@ def check_maintenance(plan: Plan, body: dict) -> None:
                                       f"plan's current version ({have}); fetch the catalog again")
 
 
+def check_parameters_size(parameters, limit: int) -> None:
+    size = len(json.dumps(parameters, separators=(",", ":"), ensure_ascii=False).encode())
+    if size > limit:
+        raise BadRequest(f"parameters are {size} bytes as JSON; at most {limit} are accepted "
+                         "(ESM_MAX_PARAMETERS_BYTES)")
+
+
 class Broker:
-    def __init__(self, store: Store, epm: EPM, registry: Registry, worker: Worker):
+    def __init__(self, store: Store, epm: EPM, registry: Registry, worker: Worker,
+                 max_parameters_bytes: int = 64 * 1024):
         self.store, self.epm, self.registry, self.worker = store, epm, registry, worker
+        self.max_parameters_bytes = max_parameters_bytes
+
+    def _check_parameters(self, plan: Plan, target: str, action: str, parameters) -> None:
+        check_parameters_size(parameters, self.max_parameters_bytes)
+        validate_parameters(plan, target, action, parameters)
 
     # -- shared steps --------------------------------------------------------------------------
 
@@ -208,7 +219,7 @@ class Broker:
                   caller: Caller) -> tuple[int, dict]:
         service, plan = self._plan(body["service_id"], body["plan_id"])
         parameters = body.get("parameters") or {}
-        validate_parameters(plan, "service_instance", "create", parameters)
+        self._check_parameters(plan, "service_instance", "create", parameters)
         check_maintenance(plan, body)
         manifest, backend = self._backend(plan.id)
         requested = {k: body.get(k) for k in ("service_id", "plan_id", "context", "organization_guid",
@@ -316,8 +327,7 @@ class Broker:
     def _same_target(running: dict, target: dict) -> bool:
         return all(running.get(k) == v for k, v in target.items())
 
-    @staticmethod
-    def _update_target(instance, service, current_plan, target_plan, body) -> dict:
+    def _update_target(self, instance, service, current_plan, target_plan, body) -> dict:
         """What the instance is to become. Parameters given are merged over the current ones."""
         if target_plan.id != instance.plan_id and not current_plan.plan_updateable:
             raise Unprocessable(f"plan {current_plan.id!r} is not plan_updateable; the plan of "
@@ -325,7 +335,7 @@ class Broker:
         check_maintenance(target_plan, body)
         target = {"plan_id": target_plan.id}
         if "parameters" in body:
-            validate_parameters(target_plan, "service_instance", "update", body["parameters"])
+            self._check_parameters(target_plan, "service_instance", "update", body["parameters"])
             target["parameters"] = {**instance.parameters, **body["parameters"]}
         else:
             target["parameters"] = instance.parameters
@@ -407,7 +417,7 @@ class Broker:
         if not plan.bindable:
             raise BadRequest(f"plan {plan.id!r} is not bindable")
         parameters = body.get("parameters") or {}
-        validate_parameters(plan, "service_binding", "create", parameters)
+        self._check_parameters(plan, "service_binding", "create", parameters)
         self._check_predecessor(plan, instance_id, body.get("predecessor_binding_id"))
         manifest, backend = self._backend(plan.id)
         requested = {k: body.get(k) for k in ("service_id", "plan_id", "context", "bind_resource",

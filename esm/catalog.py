@@ -8,6 +8,7 @@ from jsonschema import exceptions as js_exceptions
 from jsonschema import validators as js_validators
 
 from esm.errors import BadRequest
+from esm.plan_schemas import SchemaRefused, check_runnable
 
 MAX_SCHEMA_BYTES = 64 * 1024
 SCHEMA_SLOTS = (("service_instance", "create"), ("service_instance", "update"),
@@ -44,6 +45,10 @@ def check_parameters_schema(where: str, schema) -> None:
         js_validators.validator_for(schema).check_schema(schema)
     except js_exceptions.SchemaError as exc:
         raise BadRequest(f"{where} is not a valid JSON Schema: {exc.message}") from None
+    try:
+        check_runnable(schema, where)
+    except SchemaRefused as exc:
+        raise BadRequest(str(exc)) from None
 
 
 def validate_service_entry(entry: dict) -> None:

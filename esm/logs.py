@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 
 # attributes every LogRecord has; anything else on a record was passed as `extra`
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+
+
+_LINE_BREAKERS = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def escape_controls(text: str) -> str:
+    """Control characters as escapes, so that nothing a request carries (a path with %0A, a
+    header, an id) can end a log line and forge the next one."""
+    return _LINE_BREAKERS.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                              else f"\\u{ord(m.group()):04x}", text)
 
 
 def extra_fields(record: logging.LogRecord) -> dict:
@@ -26,11 +37,16 @@ class TextFormatter(logging.Formatter):
     def __init__(self):
         super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
 
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = escape_controls(record.message)  # the traceback, added after, keeps its lines
+        return super().formatMessage(record)
+
     def format(self, record: logging.LogRecord) -> str:
         text = super().format(record)
         fields = extra_fields(record)
         if fields:
-            text += " " + " ".join(f"{k}={v}" for k, v in fields.items() if v is not None)
+            text += " " + " ".join(f"{k}={escape_controls(str(v))}" for k, v in fields.items()
+                                   if v is not None)
         return text
 
 

@@ -31,6 +31,8 @@ JSON_TYPES = ("application/json",)
 # validator and the view call need not parse the same bytes again (esm/validation.py,
 # esm/connexion_app.py)
 PARSED_JSON_BODY = "esm.parsed_json_body"
+# scope key: True when the request carried the broker's credentials (set on public paths too)
+AUTHENTICATED = "esm.authenticated"
 
 # Paths that need neither credentials nor an API version: the Swagger UI and the spec.
 PUBLIC_PATHS = ("/v2/ui", "/v2/openapi.json", "/v2/swagger.json", "/v2/openapi.yaml", "/health")
@@ -151,7 +153,9 @@ class BasicAuthMiddleware(_HTTPMiddleware):
         return user_ok and password_ok
 
     async def handle(self, scope, receive, send):
-        if is_public(scope["path"]) or self._authorized(header(scope, b"authorization")):
+        authorized = self._authorized(header(scope, b"authorization"))
+        scope[AUTHENTICATED] = authorized
+        if authorized or is_public(scope["path"]):
             await self.app(scope, receive, send)
         else:
             await send_error(send, 401, "Unauthorized", "missing or wrong broker credentials "
@@ -270,7 +274,7 @@ class BodyGuardMiddleware(_HTTPMiddleware):
         except UnicodeDecodeError as exc:
             return None, f"the body is not valid UTF-8 (byte {exc.start})"
         try:
-            value = json.loads(text)
+            value = json.loads(text, parse_constant=_refuse_constant)
         except RecursionError:
             return None, too_deep
         except ValueError as exc:
@@ -283,6 +287,11 @@ class BodyGuardMiddleware(_HTTPMiddleware):
     async def _too_large(send, limit):
         await send_error(send, 413, "PayloadTooLarge", f"the body is larger than {limit} bytes "
                          "(ESM_MAX_BODY_BYTES)")
+
+
+def _refuse_constant(name: str):
+    """NaN, Infinity and -Infinity are not JSON; stored, they would be sent back as invalid JSON."""
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def _replay(body: bytes, receive: Receive) -> Callable:
@@ -336,13 +345,17 @@ class RequestObserverMiddleware(_HTTPMiddleware):
 
 
 class OpsEndpointsMiddleware(_HTTPMiddleware):
-    """GET /health (public) and GET /metrics (behind the broker credentials, when set).
-    Options: health (a blocking callable -> (ok, checks)), metrics (Metrics)."""
+    """GET /health (public: without the broker's credentials it says only ok or failing per
+    check; addresses and errors are for the operator) and GET /metrics (behind the broker
+    credentials, when set). Options: health (a blocking callable -> (ok, checks)), metrics
+    (Metrics), auth_enabled (bool)."""
 
     async def handle(self, scope, receive, send):
         path, method = scope["path"], scope["method"]
         if path == "/health" and method in ("GET", "HEAD"):
             healthy, checks = await anyio.to_thread.run_sync(self.options["health"])
+            if self.options["auth_enabled"] and not scope.get(AUTHENTICATED):
+                checks = {name: {"status": check["status"]} for name, check in checks.items()}
             await send_json(send, 200 if healthy else 503,
                             {"status": "ok" if healthy else "failing", "checks": checks})
         elif path == "/metrics" and method in ("GET", "HEAD"):

@@ -14,9 +14,10 @@ RETRIES = 5  # compare-and-set retries when a concurrent writer changed the same
 
 
 class Registry:
-    def __init__(self, store: Store, epm: EPM):
+    def __init__(self, store: Store, epm: EPM, max_manifest_bytes: int = 256 * 1024):
         self.store = store
         self.epm = epm
+        self.max_manifest_bytes = max_manifest_bytes
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -97,6 +98,10 @@ class Registry:
     def put_manifest(self, manifest_id: str, body: dict) -> tuple[Manifest, bool]:
         if body.get("id", manifest_id) != manifest_id:
             raise BadRequest(f"body id {body['id']!r} differs from the path id {manifest_id!r}")
+        size = len(body["manifest_content"].encode())
+        if size > self.max_manifest_bytes:
+            raise BadRequest(f"manifest_content is {size} bytes; at most {self.max_manifest_bytes} "
+                             "are accepted (ESM_MAX_MANIFEST_BYTES)")
         manifest = Manifest(
             manifest_id, service_id=body["service_id"], plan_id=body["plan_id"],
             manifest_type=body["manifest_type"], manifest_content=body["manifest_content"],

@@ -1,11 +1,12 @@
 """/v2/service_instances/{instance_id}/service_bindings/{binding_id}."""
-from esm.controllers.common import caller, read, run, services
+from esm.controllers.common import caller, read, run, services, validates_parameters
 from esm.controllers.instances import last_operation_response
 
 
 async def bind(instance_id, binding_id, body, accepts_incomplete=False):
     status, answer = await run(services().broker.bind, instance_id, binding_id, body,
-                               accepts_incomplete, caller())
+                               accepts_incomplete, caller(),
+                               costly=validates_parameters(body, "service_binding", "create"))
     return answer, status
 
 

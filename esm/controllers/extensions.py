@@ -3,7 +3,7 @@ from esm.controllers.common import read, run, services
 
 
 async def register_service_type(body):
-    entry, created = await run(services().registry.register_service_type, body)
+    entry, created = await run(services().registry.register_service_type, body, costly=True)
     return entry, 201 if created else 200
 
 
@@ -13,7 +13,7 @@ async def delete_service_type(service_id):
 
 
 async def put_manifest(manifest_id, body):
-    manifest, created = await run(services().registry.put_manifest, manifest_id, body)
+    manifest, created = await run(services().registry.put_manifest, manifest_id, body, costly=True)
     return manifest.to_api(), 201 if created else 200
 
 

@@ -1,6 +1,6 @@
 """/v2/service_instances/{instance_id}: provision, update, deprovision, fetch, last_operation."""
 from esm.broker import last_operation_body
-from esm.controllers.common import caller, read, run, services
+from esm.controllers.common import caller, read, run, services, validates_parameters
 from esm.models import IN_PROGRESS
 
 RETRY_AFTER_SECONDS = "1"
@@ -8,13 +8,15 @@ RETRY_AFTER_SECONDS = "1"
 
 async def provision(instance_id, body, accepts_incomplete=False):
     status, answer = await run(services().broker.provision, instance_id, body,
-                               accepts_incomplete, caller())
+                               accepts_incomplete, caller(),
+                               costly=validates_parameters(body, "service_instance", "create"))
     return answer, status
 
 
 async def update(instance_id, body, accepts_incomplete=False):
     status, answer = await run(services().broker.update, instance_id, body,
-                               accepts_incomplete, caller())
+                               accepts_incomplete, caller(),
+                               costly=validates_parameters(body, "service_instance", "update"))
     return answer, status
 
 
