@@ -53,6 +53,7 @@ class Services:
     metrics: Metrics
     admin: Admin
     views: InstanceViews
+    costly_limiter: Optional[object] = None  # esm/controllers/common.py: CPU-bound calls, one at a time
 
     @classmethod
     def build(cls, settings: Settings, store: Store, epm: EPM,
@@ -179,7 +180,7 @@ def create_app(settings: Optional[Settings] = None, store: Optional[Store] = Non
         app.add_middleware(mw.BasicAuthMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
                            username=settings.username, password=settings.password)
     app.add_middleware(mw.OpsEndpointsMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
-                       health=lambda: health.check(store, epm), metrics=services.metrics,
+                       health=health.Health(store, epm).check, metrics=services.metrics,
                        auth_enabled=settings.auth_enabled)
     app.add_middleware(mw.APIVersionMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(mw.OriginatingIdentityMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)

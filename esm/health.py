@@ -3,30 +3,54 @@ manifest uses answer? (A backend no manifest uses, e.g. Docker on a dummy-only b
 make the broker unhealthy.)"""
 from __future__ import annotations
 
+import threading
+import time
+
 from adapters.datastore import Store, StoreError
 from adapters.resources import EPM, BackendFailure
 from esm.models import Manifest
 
+USED_TYPES_SECONDS = 5.0  # how long the manifest types in use are remembered
 
-def check(store: Store, epm: EPM) -> tuple[bool, dict]:
-    checks = {}
-    try:
-        store.ping()
-        checks["store"] = {"status": "ok", "store": store.describe()}
-        used_types = {m.manifest_type for m in store.find(Manifest)}
-    except StoreError as exc:
-        checks["store"] = {"status": "failing", "reason": str(exc)}
-        used_types = set()
-    for backend in epm.backends:
-        name = type(backend).__name__
-        types = sorted(set(backend.manifest_types) & used_types)
-        if not types:
-            checks[name] = {"status": "unused"}
-            continue
+
+class Health:
+    """Probes cheap enough to be asked every second: the store is pinged each time, but which
+    manifest types are in use (reading every manifest, which may be large) is re-read at most
+    every USED_TYPES_SECONDS."""
+
+    def __init__(self, store: Store, epm: EPM):
+        self.store, self.epm = store, epm
+        self._used: tuple[float, frozenset] = (float("-inf"), frozenset())
+        self._lock = threading.Lock()
+
+    def _used_types(self) -> frozenset:
+        with self._lock:
+            read_at, types = self._used
+            if time.monotonic() - read_at < USED_TYPES_SECONDS:
+                return types
+            types = frozenset(m.manifest_type for m in self.store.find(Manifest))
+            self._used = (time.monotonic(), types)
+            return types
+
+    def check(self) -> tuple[bool, dict]:
+        checks = {}
         try:
-            backend.ping()
-            checks[name] = {"status": "ok", "manifest_types": types}
-        except (BackendFailure, OSError) as exc:
-            checks[name] = {"status": "failing", "manifest_types": types, "reason": str(exc)}
-    healthy = all(c["status"] != "failing" for c in checks.values())
-    return healthy, checks
+            self.store.ping()
+            checks["store"] = {"status": "ok", "store": self.store.describe()}
+            used_types = self._used_types()
+        except StoreError as exc:
+            checks["store"] = {"status": "failing", "reason": str(exc)}
+            used_types = frozenset()
+        for backend in self.epm.backends:
+            name = type(backend).__name__
+            types = sorted(set(backend.manifest_types) & used_types)
+            if not types:
+                checks[name] = {"status": "unused"}
+                continue
+            try:
+                backend.ping()
+                checks[name] = {"status": "ok", "manifest_types": types}
+            except (BackendFailure, OSError) as exc:
+                checks[name] = {"status": "failing", "manifest_types": types, "reason": str(exc)}
+        healthy = all(c["status"] != "failing" for c in checks.values())
+        return healthy, checks

@@ -61,6 +61,17 @@ def assert_osb_error(response, status, code=None):
     return body
 
 
+@pytest.fixture(scope="module")
+def client():
+    """The Docker engine, with the test image; fails the module when a test leaves objects
+    behind."""
+    from tests.docker_engine import engine, ensure_test_image, remove_test_objects
+    docker_client = engine()
+    ensure_test_image(docker_client)
+    yield docker_client
+    assert remove_test_objects(docker_client) == [], "a test left Docker objects behind"
+
+
 FUZZ_CREDENTIALS = ("fuzz", "fuzz-secret")
 
 

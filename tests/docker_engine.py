@@ -85,3 +85,4 @@ def remove_test_objects(client: docker.DockerClient) -> list:
                 except docker.errors.APIError:
                     pass
     return found
+

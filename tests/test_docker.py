@@ -10,8 +10,7 @@ import yaml
 from adapters.docker_backend import BROKER_LABEL, LABEL
 from esm.config import Settings
 from tests.conftest import assert_osb_error
-from tests.docker_engine import (IMAGE, TEST_PREFIX, engine, ensure_swarm, ensure_test_image,
-                                 remove_test_objects)
+from tests.docker_engine import IMAGE, TEST_PREFIX, ensure_swarm
 from tests.osb import PLAN_ID, SERVICE_ID, bind, deprovision, dummy_service, poll, provision, update
 from tests.server import broker
 
@@ -30,14 +29,6 @@ WEB_AND_DB = {
     "volumes": {"data": {}},
 }
 ENDPOINTS = {"web": {"service": "web", "port": 8080, "protocol": "http", "path": "/"}}
-
-
-@pytest.fixture(scope="module")
-def client():
-    docker_client = engine()
-    ensure_test_image(docker_client)
-    yield docker_client
-    assert remove_test_objects(docker_client) == [], "a test left Docker objects behind"
 
 
 @pytest.fixture

@@ -11,20 +11,12 @@ import yaml
 from adapters.docker_backend import BROKER_LABEL, LABEL, SERVICE_LABEL
 from esm.config import Settings
 from tests.conftest import assert_osb_error
-from tests.docker_engine import IMAGE, engine, ensure_test_image, remove_test_objects
+from tests.docker_engine import IMAGE
 from tests.osb import PLAN_ID, SERVICE_ID, deprovision, dummy_service, poll
 from tests.server import broker
 from tests.test_docker import new_id, provision_and_wait
 
 SLEEPER = {"image": IMAGE, "command": ["sleep", "3600"]}
-
-
-@pytest.fixture(scope="module")
-def client():
-    docker_client = engine()
-    ensure_test_image(docker_client)
-    yield docker_client
-    assert remove_test_objects(docker_client) == [], "a test left Docker objects behind"
 
 
 @pytest.fixture
