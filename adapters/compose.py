@@ -148,6 +148,8 @@ def _env_value(value, where: str) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     if _scalar(value):
+        if "\0" in str(value):
+            _fail(f"{where} may not hold a NUL character")
         return str(value)
     _fail(f"{where} values must be strings, numbers or booleans")
 
@@ -499,5 +501,8 @@ def parse_compose(content: str, policy: DockerPolicy, manifest_type: str = "dock
         missing = [d for d in svc.depends_on if d not in services]
         if missing:
             _fail(f"service {svc.name!r} depends on unknown services: {', '.join(missing)}")
+    ports = sum(len(svc.ports) for svc in services.values())
+    if ports > policy.max_ports:
+        _fail(f"{ports} published ports: at most {policy.max_ports} (ESM_DOCKER_MAX_PORTS)")
     order = _start_order(services)
     return ComposeSpec({name: services[name] for name in order}, sorted(declared_volumes))

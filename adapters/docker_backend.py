@@ -113,7 +113,7 @@ def _engine_errors(method):
 
 class DockerBackend(Backend):
     manifest_types = ("docker-compose", SWARM)
-    inline_calls_block = False  # every operation is async; validation needs no engine
+    inline_calls_block = False  # only a synchronous bind asks the engine (call_blocks)
     owns_resources = True
 
     def __init__(self, policy: DockerPolicy = DockerPolicy(), base_url: Optional[str] = None,
@@ -181,7 +181,15 @@ class DockerBackend(Backend):
                                       f"port {endpoint['port']} (add it to its ports)")
 
     def requires_async(self, manifest, kind):
+        """Bind only reads the running instance (published ports), unbind removes nothing: both
+        work inside the request, as platforms before OSB 2.14 need (they bind synchronously)."""
+        return kind not in ("bind", "unbind")
+
+    def prefers_async(self, manifest, kind):
         return True
+
+    def call_blocks(self, kind):
+        return kind == "bind"  # it asks the engine
 
     @staticmethod
     def environment(instance: ServiceInstance, manifest: Manifest, svc: ServiceSpec) -> dict:
@@ -317,7 +325,9 @@ class DockerBackend(Backend):
     def _modes(self, svc: ServiceSpec, prefix: str) -> dict:
         return {"pid_mode": self._reference(svc.pid, prefix),
                 "ipc_mode": self._reference(svc.ipc, prefix),
-                "userns_mode": svc.userns_mode, "uts_mode": svc.uts, "cgroupns": svc.cgroup,
+                "userns_mode": svc.userns_mode, "uts_mode": svc.uts,
+                # said, not left to the engine: on cgroup v1 its default is the host's
+                "cgroupns": svc.cgroup or "private",
                 "cgroup_parent": svc.cgroup_parent}
 
     @staticmethod

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+import stat
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -60,9 +61,9 @@ def parse_bytes(value, where: str) -> int:
     """A compose byte value: 1073741824, '512m', '1g', '1.5GB'."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    match = _BYTES.match(value) if isinstance(value, str) else None
+    match = _BYTES.match(value) if isinstance(value, str) and len(value) <= 64 else None
     if not match:
-        raise ValueError(f"{where} must be a size such as 512m or 1g, got {value!r}")
+        raise ValueError(f"{where} must be a size such as 512m or 1g, got {str(value)[:64]!r}")
     return int(float(match.group(1)) * _BYTE_UNITS[match.group(2).lower()])
 
 
@@ -113,6 +114,22 @@ def _refuses_docker_internals(path: str, data_roots: tuple) -> Optional[str]:
     return None
 
 
+def _writable_by_others(path: str) -> Optional[str]:
+    """The first folder on the way to `path` (or `path` itself) that someone other than its
+    owner, root or this process's user could change: group- or other-writable (and, for a
+    folder, without the sticky bit that keeps others from renaming what is not theirs), or
+    owned by another user."""
+    me = os.geteuid()
+    parts = path.strip("/").split("/") if path != "/" else []
+    for depth in range(len(parts) + 1):
+        current = "/" + "/".join(parts[:depth])
+        info = os.stat(current)
+        sticky = stat.S_ISDIR(info.st_mode) and info.st_mode & stat.S_ISVTX
+        if info.st_uid not in (0, me) or (info.st_mode & 0o022 and not sticky):
+            return current
+    return None
+
+
 @dataclass(frozen=True)
 class DockerPolicy:
     """What the operator allows beyond the safe default, and the bounds every manifest meets."""
@@ -123,6 +140,7 @@ class DockerPolicy:
     local_engine: bool = True
     max_services: int = 50
     max_replicas: int = 10
+    max_ports: int = 32  # published ports per manifest: each costs the host a proxy process
     default_memory: int = 1 * GIB
     max_memory: int = 4 * GIB
     max_cpus: float = 2.0
@@ -195,6 +213,12 @@ class DockerPolicy:
         resolved, problem = self._resolution_problem(source, roots)
         if problem:
             raise PolicyViolation(f"refused {problem}")
+        loose = _writable_by_others(resolved)
+        if loose:
+            raise PolicyViolation(f"refused a bind mount of {source}: {loose} may be changed by "
+                                  "other users (group or others may write to it), who could swap "
+                                  "a symlink in after this check; the engine follows symlinks at "
+                                  "every mount, restarts included")
         return resolved
 
     # -- bounds and resources ------------------------------------------------------------------

@@ -82,6 +82,15 @@ class Backend(ABC):
         """True when operation `kind` cannot complete inside the request."""
         return True
 
+    def prefers_async(self, manifest: Manifest, kind: str) -> bool:
+        """True when `kind` should run asynchronously whenever the platform accepts it."""
+        return self.requires_async(manifest, kind)
+
+    def call_blocks(self, kind: str) -> bool:
+        """Whether a synchronous `kind` call, made inside the request, may block (on a network,
+        a disk): the request then runs it in a thread."""
+        return self.inline_calls_block
+
     @abstractmethod
     def provision(self, instance: ServiceInstance, manifest: Manifest,
                   ctx: OperationContext) -> ProvisionResult:
@@ -181,6 +190,8 @@ def load_yaml_mapping(text: str) -> dict:
         data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise ManifestInvalid(f"manifest_content is not valid YAML: {exc}") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise ManifestInvalid(f"manifest_content holds a value that cannot be read: {exc}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -49,8 +49,8 @@ def attack(url: str, stop: threading.Event, counts: collections.Counter, lock: t
             tid = threading.get_ident()
             requests = [
                 lambda: api.put(f"/v2/service_instances/h-{tid}-{n}", json={
-                    "service_id": "svc-hostile", "plan_id": "plan-hostile",
-                    "parameters": {"name": "a" * 60_000 + "!"}}),
+                    "service_id": "svc-hostile", "plan_id": "plan-hostile", "organization_guid": "o",
+                    "space_guid": "s", "parameters": {"name": "a" * 60_000 + "!"}}),
                 lambda: api.put(f"/v2/et/manifest/big-{tid}", json={
                     "service_id": "svc-hostile", "plan_id": "plan-hostile",
                     "manifest_type": "docker-compose", "manifest_content": BIG_COMPOSE + f"# {n}\n"}),

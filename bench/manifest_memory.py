@@ -68,7 +68,7 @@ def main() -> None:
         def provision(n: int) -> None:
             service, plan = plans[n]
             response = api.put(f"/v2/service_instances/i-{n}", json={
-                "service_id": service, "plan_id": plan})
+                "service_id": service, "plan_id": plan, "organization_guid": "o", "space_guid": "s"})
             assert response.status_code == 201, response.text
 
         with ThreadPoolExecutor(4) as pool:

@@ -106,11 +106,14 @@ class Broker:
 
     @staticmethod
     def _async(backend: Backend, manifest: Optional[Manifest], kind: str, accepts_incomplete: bool) -> bool:
-        needs_async = manifest is not None and backend.requires_async(manifest, kind)
-        if needs_async and not accepts_incomplete:
-            raise AsyncRequired(f"this plan only supports asynchronous {kind}; "
-                                "repeat the request with accepts_incomplete=true")
-        return needs_async
+        if manifest is None:
+            return False
+        if backend.requires_async(manifest, kind):
+            if not accepts_incomplete:
+                raise AsyncRequired(f"this plan only supports asynchronous {kind}; "
+                                    "repeat the request with accepts_incomplete=true")
+            return True
+        return accepts_incomplete and backend.prefers_async(manifest, kind)
 
     def _delete_is_async(self, instance: ServiceInstance, kind: str, accepts_incomplete: bool) -> bool:
         """Deletes work even when the plan's manifest is gone (nothing to ask: synchronous)."""
@@ -296,10 +299,13 @@ class Broker:
         if instance.state == "failed":
             raise Unprocessable(f"service instance {instance_id!r} is not usable (its last "
                                 "operation failed); deprovision it")
-        if all(getattr(instance, k) == v for k, v in target.items()):
-            return 200, {}  # nothing to change
-
         manifest, backend = self._backend(target_plan.id)
+        if all(getattr(instance, k) == v for k, v in target.items()):
+            # nothing to change; but a plan that cannot update synchronously says so whatever
+            # the body (what the OSB checkers expect)
+            self._async(backend, manifest, "update", accepts_incomplete)
+            return 200, {}
+
         if target_plan.id != instance.plan_id:
             old_manifest = self.registry.manifest_for_plan(instance.plan_id)
             if old_manifest and old_manifest.manifest_type != manifest.manifest_type:
@@ -389,12 +395,17 @@ class Broker:
         instance = self.store.get(ServiceInstance, instance_id)
         if instance is None:
             raise NotFound(f"no service instance {instance_id!r}")
-        return self._operation(operation or instance.operation_id, instance_id, None)
+        return self._operation(operation, instance.operation_id, instance_id, None)
 
-    def _operation(self, op_id: str, instance_id: str, binding_id: Optional[str]) -> Operation:
-        op = self.store.get(Operation, op_id)
+    def _operation(self, asked: Optional[str], latest: str, instance_id: str,
+                   binding_id: Optional[str]) -> Operation:
+        """The operation the platform asks about. A value the broker never issued (a platform
+        may send the operation's kind, `provision`) gets the latest one: be liberal."""
+        op = self.store.get(Operation, asked) if asked else None
+        if op is None:
+            op = self.store.get(Operation, latest)
         if op is None or op.instance_id != instance_id or op.binding_id != binding_id:
-            raise BadRequest(f"operation {op_id!r} is not an operation of this "
+            raise BadRequest(f"operation {asked!r} is not an operation of this "
                              f"{'binding' if binding_id else 'service instance'}")
         return op
 
@@ -406,6 +417,14 @@ class Broker:
         instance = self.store.get(ServiceInstance, instance_id)
         if instance is None or instance.state == "deleted":
             raise NotFound(f"no service instance {instance_id!r}")
+        requested = {k: body.get(k) for k in ("service_id", "plan_id", "context", "bind_resource",
+                                                "app_guid", "predecessor_binding_id")}
+        requested["parameters"] = body.get("parameters") or {}
+        existing = self.store.get(Binding, binding_id)
+        live = existing is not None and existing.state != "deleted"
+        same = live and existing.instance_id == instance_id and existing.requested == requested
+        if live and not same:  # an existing binding with other attributes: 409 before all else
+            raise Conflict(f"service binding {binding_id!r} already exists with other attributes")
         if (body["service_id"], body["plan_id"]) != (instance.service_id, instance.plan_id):
             raise BadRequest("service_id and plan_id must be those of the service instance "
                              f"({instance.service_id!r}, {instance.plan_id!r})")
@@ -420,16 +439,7 @@ class Broker:
         self._check_parameters(plan, "service_binding", "create", parameters)
         self._check_predecessor(plan, instance_id, body.get("predecessor_binding_id"))
         manifest, backend = self._backend(plan.id)
-        requested = {k: body.get(k) for k in ("service_id", "plan_id", "context", "bind_resource",
-                                                "app_guid", "predecessor_binding_id")}
-        requested["parameters"] = parameters
-
-        existing = self.store.get(Binding, binding_id)
-        live = existing is not None and existing.state != "deleted"
-        same = live and existing.instance_id == instance_id and existing.requested == requested
-        if live and not (same and existing.state == "failed"):
-            if not same:
-                raise Conflict(f"service binding {binding_id!r} already exists with other attributes")
+        if live and existing.state != "failed":
             if existing.state == "binding":
                 if self._async(backend, manifest, "bind", accepts_incomplete):
                     return 202, {"operation": existing.operation_id}
@@ -527,7 +537,7 @@ class Broker:
         binding = self.store.get(Binding, binding_id)
         if binding is None or binding.instance_id != instance_id:
             raise NotFound(f"no service binding {binding_id!r} on instance {instance_id!r}")
-        return self._operation(operation or binding.operation_id, instance_id, binding_id)
+        return self._operation(operation, binding.operation_id, instance_id, binding_id)
 
     # -- operator actions (/v2/et) -------------------------------------------------------------
 

@@ -77,6 +77,7 @@ class Settings:
     max_parameters_bytes: int = 64 * 1024
     docker_max_services: int = 50
     docker_max_replicas: int = 10
+    docker_max_ports: int = 32
     docker_default_memory: int = GIB
     docker_max_memory: int = 4 * GIB
     docker_max_cpus: float = 2.0
@@ -152,6 +153,7 @@ class Settings:
             max_parameters_bytes=_int(env, "ESM_MAX_PARAMETERS_BYTES", 64 * 1024),
             docker_max_services=_int(env, "ESM_DOCKER_MAX_SERVICES", 50),
             docker_max_replicas=_int(env, "ESM_DOCKER_MAX_REPLICAS", 10),
+            docker_max_ports=_int(env, "ESM_DOCKER_MAX_PORTS", 32),
             docker_default_memory=default_memory,
             docker_max_memory=max_memory,
             docker_max_cpus=_cpus(env, "ESM_DOCKER_MAX_CPUS", 2.0),

@@ -19,6 +19,7 @@ import anyio.to_thread
 import yaml
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from esm import versions
 from esm.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 
 access_log = logging.getLogger("esm.access")
@@ -257,6 +258,10 @@ class BodyGuardMiddleware(_HTTPMiddleware):
             if problem:
                 await send_error(send, 400, "BadRequest", problem)
                 return
+            operation = versions.request_operation(scope["method"], scope["path"])
+            if operation is not None:  # fields the request's OSB version does not define: dropped
+                minor = context_of(scope).get("api_version", (2, versions.LATEST))[1]
+                versions.read_request(operation, value, minor)
             scope[PARSED_JSON_BODY] = (body, value)
         await self.app(scope, _replay(body, receive), send)
 

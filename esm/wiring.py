@@ -36,6 +36,7 @@ def docker_policy(settings: Settings) -> DockerPolicy:
         allow_privileged=settings.docker_allow_privileged,
         allowed_bind_paths=settings.docker_allowed_bind_paths, local_engine=local,
         max_services=settings.docker_max_services, max_replicas=settings.docker_max_replicas,
+        max_ports=settings.docker_max_ports,
         default_memory=settings.docker_default_memory, max_memory=settings.docker_max_memory,
         max_cpus=settings.docker_max_cpus, pids_limit=settings.docker_pids_limit)
 

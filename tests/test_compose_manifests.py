@@ -114,5 +114,6 @@ def test_endpoints_must_name_a_published_port_of_a_service(registered, endpoint,
 def test_docker_plans_are_async_only(registered):
     assert put(registered, compose()).status_code == 201
     response = registered.put("/v2/service_instances/x1", json={"service_id": SERVICE_ID,
+                                                                 "organization_guid": "o", "space_guid": "s",
                                                                  "plan_id": PLAN_ID})
     assert_osb_error(response, 422, "AsyncRequired")

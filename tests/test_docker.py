@@ -11,7 +11,8 @@ from adapters.docker_backend import BROKER_LABEL, LABEL
 from esm.config import Settings
 from tests.conftest import assert_osb_error
 from tests.docker_engine import IMAGE, TEST_PREFIX, ensure_swarm
-from tests.osb import PLAN_ID, SERVICE_ID, bind, deprovision, dummy_service, poll, provision, update
+from tests.osb import (PLAN_ID, SERVICE_ID, bind, deprovision, dummy_service, poll, provision,
+                       unbind, update)
 from tests.server import broker
 
 I = "/v2/service_instances"
@@ -97,8 +98,12 @@ def test_a_two_service_compose_instance_runs_binds_updates_and_goes_away(docker_
     env = web.attrs["Config"]["Env"]
     assert {"ROLE=web", "GREETING=hello", "SIZE=2", "FROM_CONFIG=c1"} <= set(env)
 
-    assert_osb_error(bind(api, iid, "b1"), 422, "AsyncRequired")  # Docker is async-only
-    bound = bind_and_fetch(api, iid, "b1")
+    sync = bind(api, iid, "b0")  # as a platform before OSB 2.14 binds: synchronously
+    assert sync.status_code == 201, sync.text
+    sync_port = sync.json()["credentials"]["web"]["port"]
+    assert unbind(api, iid, "b0").status_code == 200
+    bound = bind_and_fetch(api, iid, "b1")  # and asynchronously when the platform accepts it
+    assert bound["credentials"]["web"]["port"] == sync_port
     credentials = bound["credentials"]["web"]
     assert credentials["uri"] == f"http://127.0.0.1:{credentials['port']}/"
     assert bound["endpoints"] == [{"host": "127.0.0.1", "ports": [str(credentials["port"])],

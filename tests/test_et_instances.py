@@ -14,7 +14,8 @@ def test_instances_show_type_plan_state_bindings_and_history_without_credentials
     headers = {"X-Broker-API-Originating-Identity": f"cloudfoundry {identity}",
                "X-Broker-API-Request-Identity": "req-42"}
     assert api.put("/v2/service_instances/i1", headers=headers,
-                   json={"service_id": SERVICE_ID, "plan_id": PLAN_ID, "parameters": {"a": 1}}
+                   json={"service_id": SERVICE_ID, "plan_id": PLAN_ID, "organization_guid": "o",
+                         "space_guid": "s", "parameters": {"a": 1}}
                    ).status_code == 201
     update(api, "i1", parameters={"a": 2})
     bind(api, "i1", "b1")

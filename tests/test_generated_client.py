@@ -45,7 +45,8 @@ def test_the_generated_client_provisions_and_polls():
         assert [s.id for s in catalog.services] == [SERVICE_ID]
         created = provision.sync_detailed(
             "c1", client=client, x_broker_api_version="2.17",
-            body=ProvisionRequest(service_id=SERVICE_ID, plan_id="plan-a"))
+            body=ProvisionRequest(service_id=SERVICE_ID, plan_id="plan-a", organization_guid="o",
+                                  space_guid="s"))
         assert created.status_code == 201
         state = instance_last_operation.sync("c1", client=client, x_broker_api_version="2.17")
         assert state.state == "succeeded"

@@ -58,6 +58,10 @@ def web(**keys):
     (yaml.safe_dump({"services": {"web": {"image": "x", "volumes": ["d:/d"]}},
                      "volumes": {"d": {"driver": "local", "driver_opts": {"device": "/"}}}}), "options"),
     (yaml.safe_dump({"services": {f"s{i}": {"image": "x"} for i in range(51)}}), "ESM_DOCKER_MAX_SERVICES"),
+    (web(ports=list(range(1, 34))), "ESM_DOCKER_MAX_PORTS"),
+    ("services:\n  web:\n    image: x\n    pids_limit: " + "9" * 4301, "cannot be read"),
+    (web(mem_limit="9" * 4301 + "g"), "mem_limit"),
+    (web(environment={"A": "x\0y"}), "NUL"),
 ])
 def test_malformed_compose_values_are_400_naming_the_field(registered, content, field):
     body = assert_osb_error(put_manifest(registered, content), 400)
@@ -79,7 +83,8 @@ def test_manifest_content_and_parameters_are_bounded_in_size():
         body = assert_osb_error(put_manifest(api, "provision_seconds: 0\n" + "#" * 1000, "dummy"), 400)
         assert "ESM_MAX_MANIFEST_BYTES" in body["description"]
         assert put_manifest(api, "provision_seconds: 0\n", "dummy").status_code == 201
-        provision = {"service_id": SERVICE_ID, "plan_id": PLAN_ID, "parameters": {"x": "y" * 200}}
+        provision = {"service_id": SERVICE_ID, "plan_id": PLAN_ID, "organization_guid": "o",
+                     "space_guid": "s", "parameters": {"x": "y" * 200}}
         body = assert_osb_error(api.put("/v2/service_instances/big", json=provision), 400)
         assert "ESM_MAX_PARAMETERS_BYTES" in body["description"]
 
@@ -116,7 +121,8 @@ def test_a_backtracking_pattern_runs_in_linear_time(api):
     schema = {"properties": {"name": {"type": "string", "pattern": "^(a+)+$"}}}
     assert api.put("/v2/et/catalog", json=plan_with_schema(schema)).status_code == 201
     assert put_manifest(api, "provision_seconds: 0\n", "dummy").status_code == 201
-    evil = {"service_id": SERVICE_ID, "plan_id": PLAN_ID, "parameters": {"name": "a" * 5000 + "!"}}
+    evil = {"service_id": SERVICE_ID, "plan_id": PLAN_ID, "organization_guid": "o", "space_guid": "s",
+            "parameters": {"name": "a" * 5000 + "!"}}
     body = assert_osb_error(api.put("/v2/service_instances/evil", json=evil), 400)  # Python's re: hours
     assert "name" in body["description"]
     fine = {**evil, "parameters": {"name": "a" * 5000}}

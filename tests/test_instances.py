@@ -119,7 +119,8 @@ def test_maintenance_info_must_match_the_plan(api):
 def test_a_plan_without_manifest_is_422(api):
     api.put("/v2/et/catalog", json={"id": "s", "name": "s", "description": "d", "bindable": False,
                                     "plans": [{"id": "p", "name": "p", "description": "d"}]})
-    body = assert_osb_error(api.put(f"{I}/i1", json={"service_id": "s", "plan_id": "p"}), 422)
+    body = assert_osb_error(api.put(f"{I}/i1", json={"service_id": "s", "plan_id": "p",
+                                                          "organization_guid": "o", "space_guid": "s"}), 422)
     assert "manifest" in body["description"]
 
 

@@ -100,6 +100,21 @@ def test_a_symlink_that_appears_after_registration_does_not_lead_outside(client,
             remove(api, iid)
 
 
+def test_a_bind_through_a_folder_others_may_write_is_refused_before_mounting(client, host, tmp_path):
+    allowed, _ = host
+    settings = Settings(store_url=f"sqlite:///{tmp_path}/esm.db", docker_allowed_bind_paths=(str(allowed),))
+    with broker(settings) as api:
+        assert register(api, {"web": {**SLEEPER, "volumes": [f"{allowed}/data:/data:ro"]}}).status_code == 201
+        os.chmod(allowed, 0o777)  # anyone could now swap a symlink in after the check
+        iid = new_id()
+        try:
+            final = provision_and_wait(api, iid)
+            assert final["state"] == "failed" and "may be changed by other users" in final["description"]
+        finally:
+            os.chmod(allowed, 0o755)
+            remove(api, iid)
+
+
 def test_namespace_modes_are_applied_and_sharing_is_refused(client, tmp_path):
     with broker(Settings(store_url=f"sqlite:///{tmp_path}/esm.db")) as api:
         for key, value in (("pid", "container:other"), ("ipc", "host"), ("ipc", "service:web"),
@@ -119,6 +134,14 @@ def test_namespace_modes_are_applied_and_sharing_is_refused(client, tmp_path):
                 ("private", "none", "private")
         finally:
             remove(api, iid)
+        assert register(api, {"web": SLEEPER}).status_code == 200
+        plain = new_id()
+        try:  # without a cgroup key: private too (cgroup v1 engines default to the host's)
+            assert provision_and_wait(api, plain)["state"] == "succeeded"
+            (web,) = containers(client, plain)
+            assert web.attrs["HostConfig"]["CgroupnsMode"] == "private"
+        finally:
+            remove(api, plain)
 
 
 def test_every_container_gets_the_operator_limits_and_a_manifest_may_ask_for_less(client, tmp_path):

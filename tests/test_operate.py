@@ -68,7 +68,8 @@ def test_each_request_and_operation_transition_is_one_structured_log_line_withou
     setup(api, {"credentials": {"password": "s3cr3t-cred"}})
     identity = base64.b64encode(json.dumps({"user_id": "alice"}).encode()).decode()
     caplog.set_level(logging.INFO)
-    api.put(f"{I}/i1", json={"service_id": "svc-dummy", "plan_id": "plan-a"},
+    api.put(f"{I}/i1", json={"service_id": "svc-dummy", "plan_id": "plan-a",
+                             "organization_guid": "o", "space_guid": "s"},
             headers={"X-Broker-API-Originating-Identity": f"cloudfoundry {identity}",
                      "X-Broker-API-Request-Identity": "req-7"})
     bind(api, "i1", "b1")

@@ -1,13 +1,16 @@
 """/v2/service_instances/{instance_id}/service_bindings/{binding_id}."""
-from esm.controllers.common import caller, read, run, services, validates_parameters
+from esm import versions
+from esm.controllers.common import (api_minor, backend_blocks, caller, read, run, services,
+                                    validates_parameters)
 from esm.controllers.instances import last_operation_response
 
 
 async def bind(instance_id, binding_id, body, accepts_incomplete=False):
     status, answer = await run(services().broker.bind, instance_id, binding_id, body,
                                accepts_incomplete, caller(),
-                               costly=validates_parameters(body, "service_binding", "create"))
-    return answer, status
+                               costly=validates_parameters(body, "service_binding", "create"),
+                               blocking=backend_blocks(body.get("plan_id"), "bind"))
+    return versions.answer("bind", answer, api_minor()), status
 
 
 async def unbind(instance_id, binding_id, service_id, plan_id, accepts_incomplete=False):
@@ -17,7 +20,8 @@ async def unbind(instance_id, binding_id, service_id, plan_id, accepts_incomplet
 
 
 async def fetch_binding(instance_id, binding_id, service_id=None, plan_id=None):
-    return await read(services().broker.fetch_binding, instance_id, binding_id), 200
+    body = await read(services().broker.fetch_binding, instance_id, binding_id)
+    return versions.answer("fetch_binding", body, api_minor()), 200
 
 
 async def binding_last_operation(instance_id, binding_id, service_id=None, plan_id=None, operation=None):

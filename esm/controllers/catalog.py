@@ -1,6 +1,7 @@
 """GET /v2/catalog."""
-from esm.controllers.common import read, services
+from esm import versions
+from esm.controllers.common import api_minor, read, services
 
 
 async def get_catalog():
-    return await read(services().registry.catalog), 200
+    return versions.catalog(await read(services().registry.catalog), api_minor()), 200

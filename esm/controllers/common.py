@@ -9,6 +9,7 @@ import anyio.to_thread
 from connexion.context import context
 
 from esm.app import Services
+from esm import versions
 from esm.broker import Caller
 
 
@@ -31,15 +32,23 @@ def _costly_limiter() -> anyio.CapacityLimiter:
     return esm.costly_limiter
 
 
-async def run(fn, *args, costly: Union[bool, Callable[[], bool]] = False, **kwargs):
-    """Call fn, which may write and call backends, off the event loop when either can block,
-    and one at a time when it is `costly` (parses a manifest, validates parameters against a
-    plan schema). A `costly` callable, which reads the store, is asked only when the store's
-    reads do not block; otherwise fn runs in the common pool."""
+Flag = Union[bool, Callable[[], bool]]
+
+
+def _says(flag: Flag, esm) -> bool:
+    """A flag, or a callable asked only when the store's reads do not block (it reads it)."""
+    return flag() if callable(flag) and not esm.store.blocking_reads else flag is True
+
+
+async def run(fn, *args, costly: Flag = False, blocking: Flag = False, **kwargs):
+    """Call fn, which may write and call backends: one at a time off the event loop when it is
+    `costly` (parses a manifest, validates parameters against a plan schema), in the common pool
+    when the store or the backend call can block (`blocking`), else right here. When the
+    store's reads block, fn always runs in the pool."""
     esm = services()
-    if costly is True or (callable(costly) and not esm.store.blocking_reads and costly()):
+    if _says(costly, esm):
         return await in_thread(fn, *args, limiter=_costly_limiter(), **kwargs)
-    if esm.store.blocking_writes or esm.epm.inline_calls_block:
+    if esm.store.blocking_writes or esm.epm.inline_calls_block or _says(blocking, esm):
         return await in_thread(fn, *args, **kwargs)
     return fn(*args, **kwargs)
 
@@ -60,6 +69,19 @@ def validates_parameters(body: dict, target: str, action: str) -> Callable[[], b
         _, plan = services().registry.plan(body.get("service_id"), body.get("plan_id"))
         return plan is None or plan.parameters_schema(target, action) is not None
     return costly
+
+
+def backend_blocks(plan_id, kind: str) -> Callable[[], bool]:
+    """Whether the synchronous `kind` call of the plan's backend may block (for `run`)."""
+    def blocking() -> bool:
+        manifest = services().registry.manifest_for_plan(plan_id)
+        return manifest is None or services().epm.backend_for(manifest.manifest_type).call_blocks(kind)
+    return blocking
+
+
+def api_minor() -> int:
+    """The minor OSB version the request speaks (APIVersionMiddleware checked it)."""
+    return (context.get("api_version") or (2, versions.LATEST))[1]
 
 
 def caller() -> Caller:

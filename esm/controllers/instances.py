@@ -1,6 +1,7 @@
 """/v2/service_instances/{instance_id}: provision, update, deprovision, fetch, last_operation."""
+from esm import versions
 from esm.broker import last_operation_body
-from esm.controllers.common import caller, read, run, services, validates_parameters
+from esm.controllers.common import api_minor, caller, read, run, services, validates_parameters
 from esm.models import IN_PROGRESS
 
 RETRY_AFTER_SECONDS = "1"
@@ -10,14 +11,14 @@ async def provision(instance_id, body, accepts_incomplete=False):
     status, answer = await run(services().broker.provision, instance_id, body,
                                accepts_incomplete, caller(),
                                costly=validates_parameters(body, "service_instance", "create"))
-    return answer, status
+    return versions.answer("provision", answer, api_minor()), status
 
 
 async def update(instance_id, body, accepts_incomplete=False):
     status, answer = await run(services().broker.update, instance_id, body,
                                accepts_incomplete, caller(),
                                costly=validates_parameters(body, "service_instance", "update"))
-    return answer, status
+    return versions.answer("update", answer, api_minor()), status
 
 
 async def deprovision(instance_id, service_id, plan_id, accepts_incomplete=False):
@@ -27,12 +28,13 @@ async def deprovision(instance_id, service_id, plan_id, accepts_incomplete=False
 
 
 async def fetch_instance(instance_id, service_id=None, plan_id=None):
-    return await read(services().broker.fetch_instance, instance_id), 200
+    body = await read(services().broker.fetch_instance, instance_id)
+    return versions.answer("fetch_instance", body, api_minor()), 200
 
 
 def last_operation_response(op):
     headers = {"Retry-After": RETRY_AFTER_SECONDS} if op.state == IN_PROGRESS else {}
-    return last_operation_body(op), 200, headers
+    return versions.answer("last_operation", last_operation_body(op), api_minor()), 200, headers
 
 
 async def instance_last_operation(instance_id, service_id=None, plan_id=None, operation=None):

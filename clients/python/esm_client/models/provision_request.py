@@ -25,22 +25,25 @@ T = TypeVar("T", bound="ProvisionRequest")
 
 @_attrs_define
 class ProvisionRequest:
-    """ 
+    """ organization_guid and space_guid are deprecated in favour of context but still REQUIRED (non-empty) by every OSB
+    version through 2.17. maintenance_info is read from OSB 2.15 on (dropped before validation for older versions), and
+    an empty object counts as absent.
+
         Attributes:
             service_id (str):
             plan_id (str):
+            organization_guid (str):
+            space_guid (str):
             context (Object | Unset):
-            organization_guid (str | Unset):
-            space_guid (str | Unset):
             parameters (Object | Unset):
             maintenance_info (MaintenanceInfoRequest | Unset):
      """
 
     service_id: str
     plan_id: str
+    organization_guid: str
+    space_guid: str
     context: Object | Unset = UNSET
-    organization_guid: str | Unset = UNSET
-    space_guid: str | Unset = UNSET
     parameters: Object | Unset = UNSET
     maintenance_info: MaintenanceInfoRequest | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -56,13 +59,13 @@ class ProvisionRequest:
 
         plan_id = self.plan_id
 
-        context: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.context, Unset):
-            context = self.context.to_dict()
-
         organization_guid = self.organization_guid
 
         space_guid = self.space_guid
+
+        context: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.context, Unset):
+            context = self.context.to_dict()
 
         parameters: dict[str, Any] | Unset = UNSET
         if not isinstance(self.parameters, Unset):
@@ -78,13 +81,11 @@ class ProvisionRequest:
         field_dict.update({
             "service_id": service_id,
             "plan_id": plan_id,
+            "organization_guid": organization_guid,
+            "space_guid": space_guid,
         })
         if context is not UNSET:
             field_dict["context"] = context
-        if organization_guid is not UNSET:
-            field_dict["organization_guid"] = organization_guid
-        if space_guid is not UNSET:
-            field_dict["space_guid"] = space_guid
         if parameters is not UNSET:
             field_dict["parameters"] = parameters
         if maintenance_info is not UNSET:
@@ -103,6 +104,10 @@ class ProvisionRequest:
 
         plan_id = d.pop("plan_id")
 
+        organization_guid = d.pop("organization_guid")
+
+        space_guid = d.pop("space_guid")
+
         _context = d.pop("context", UNSET)
         context: Object | Unset
         if isinstance(_context,  Unset):
@@ -112,10 +117,6 @@ class ProvisionRequest:
 
 
 
-
-        organization_guid = d.pop("organization_guid", UNSET)
-
-        space_guid = d.pop("space_guid", UNSET)
 
         _parameters = d.pop("parameters", UNSET)
         parameters: Object | Unset
@@ -140,9 +141,9 @@ class ProvisionRequest:
         provision_request = cls(
             service_id=service_id,
             plan_id=plan_id,
-            context=context,
             organization_guid=organization_guid,
             space_guid=space_guid,
+            context=context,
             parameters=parameters,
             maintenance_info=maintenance_info,
         )

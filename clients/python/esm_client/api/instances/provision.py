@@ -175,7 +175,10 @@ def sync_detailed(
         x_broker_api_originating_identity (str | Unset):
         x_broker_api_version (str):  Example: 2.17.
         x_broker_api_request_identity (str | Unset):
-        body (ProvisionRequest):
+        body (ProvisionRequest): organization_guid and space_guid are deprecated in favour of
+            context but still REQUIRED (non-empty) by every OSB version through 2.17. maintenance_info
+            is read from OSB 2.15 on (dropped before validation for older versions), and an empty
+            object counts as absent.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -221,7 +224,10 @@ def sync(
         x_broker_api_originating_identity (str | Unset):
         x_broker_api_version (str):  Example: 2.17.
         x_broker_api_request_identity (str | Unset):
-        body (ProvisionRequest):
+        body (ProvisionRequest): organization_guid and space_guid are deprecated in favour of
+            context but still REQUIRED (non-empty) by every OSB version through 2.17. maintenance_info
+            is read from OSB 2.15 on (dropped before validation for older versions), and an empty
+            object counts as absent.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -262,7 +268,10 @@ async def asyncio_detailed(
         x_broker_api_originating_identity (str | Unset):
         x_broker_api_version (str):  Example: 2.17.
         x_broker_api_request_identity (str | Unset):
-        body (ProvisionRequest):
+        body (ProvisionRequest): organization_guid and space_guid are deprecated in favour of
+            context but still REQUIRED (non-empty) by every OSB version through 2.17. maintenance_info
+            is read from OSB 2.15 on (dropped before validation for older versions), and an empty
+            object counts as absent.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -308,7 +317,10 @@ async def asyncio(
         x_broker_api_originating_identity (str | Unset):
         x_broker_api_version (str):  Example: 2.17.
         x_broker_api_request_identity (str | Unset):
-        body (ProvisionRequest):
+        body (ProvisionRequest): organization_guid and space_guid are deprecated in favour of
+            context but still REQUIRED (non-empty) by every OSB version through 2.17. maintenance_info
+            is read from OSB 2.15 on (dropped before validation for older versions), and an empty
+            object counts as absent.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
