@@ -34,10 +34,11 @@ _SEP = "\x00"
 def redact(uri: str) -> str:
     """The URI without its password, for logs."""
     parts = urlsplit(uri)
-    if parts.password is None:
+    credentials, at, hosts = parts.netloc.rpartition("@")
+    if not at or ":" not in credentials:
         return uri
-    netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
+    # the host part is kept as written: `h1:27017,h2:27018` is no single host:port to parse
+    return urlunsplit(parts._replace(netloc=f"{credentials.split(':', 1)[0]}:***@{hosts}"))
 
 
 def _unavailable_on_connection_errors(method):
