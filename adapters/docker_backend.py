@@ -15,6 +15,7 @@ import functools
 import hashlib
 import json
 import logging
+import re
 import threading
 import time
 from typing import Callable, Optional, Union
@@ -38,6 +39,7 @@ BROKER_LABEL = "io.elastest.esm.broker_id"
 SERVICE_LABEL = "io.elastest.esm.service"
 FINGERPRINT_LABEL = "io.elastest.esm.fingerprint"
 SWARM = "docker-swarm"
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,255}")
 # How long a container without a healthcheck must keep running to count as ready: the engine
 # takes 60-100 ms to report that a container which failed at once has exited.
 STEADY_SECONDS = 0.25
@@ -171,6 +173,10 @@ class DockerBackend(Backend):
 
     def validate_manifest(self, manifest: Manifest) -> None:
         spec = self.spec(manifest)
+        for key in manifest.config or {}:  # each becomes an environment variable's name
+            if not ENV_NAME.fullmatch(key):
+                raise ManifestInvalid(f"config key {key[:64]!r} cannot name an environment variable "
+                                      "(letters, digits, '_', '.', '-'; not starting with a digit)")
         for name, endpoint in (manifest.endpoints or {}).items():
             svc = spec.services.get(endpoint["service"])
             if svc is None:

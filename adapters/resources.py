@@ -9,6 +9,7 @@ of a manifest's `manifest_type`.
 """
 from __future__ import annotations
 
+import json
 import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -247,6 +248,11 @@ class DummyBackend(Backend):
         credentials = data.get("credentials", {})
         if not isinstance(credentials, dict):
             raise ManifestInvalid("dummy manifest: credentials must be a mapping")
+        try:  # bind hands them back as JSON: no dates, sets, binary, NaN or infinities
+            json.dumps(credentials, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise ManifestInvalid(f"dummy manifest: credentials must be plain JSON values "
+                                  f"(strings, finite numbers, booleans, lists, mappings): {exc}") from None
         dashboard_url = data.get("dashboard_url")
         if dashboard_url is not None and not (isinstance(dashboard_url, str) and dashboard_url):
             raise ManifestInvalid("dummy manifest: dashboard_url must be a non-empty string")

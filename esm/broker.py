@@ -18,7 +18,7 @@ from esm.errors import (AsyncRequired, BackendError, BadRequest, ConcurrencyErro
                         MaintenanceInfoConflict, NotFound, Unprocessable)
 from esm.models import SUCCEEDED, Binding, Manifest, Operation, Plan, ServiceInstance, ServiceType
 from esm.operations import BUSY_STATE, Worker, new_operation_id
-from esm.plan_schemas import first_error
+from esm.plan_schemas import TooCostly, first_error
 from esm.registry import Registry
 
 RACE_RETRIES = 20
@@ -53,7 +53,10 @@ def validate_parameters(plan: Plan, target: str, action: str, parameters: dict) 
     schema = plan.parameters_schema(target, action)
     if schema is None:
         return
-    error = first_error(schema, parameters)
+    try:
+        error = first_error(schema, parameters)
+    except TooCostly as exc:
+        raise BadRequest(str(exc)) from None
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
         raise BadRequest(f"parameters do not match the plan's {target}.{action} schema at "

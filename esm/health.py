@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Optional
 
 from adapters.datastore import Store, StoreError
 from adapters.resources import EPM, BackendFailure
@@ -15,22 +16,34 @@ USED_TYPES_SECONDS = 5.0  # how long the manifest types in use are remembered
 
 class Health:
     """Probes cheap enough to be asked every second: the store is pinged each time, but which
-    manifest types are in use (reading every manifest, which may be large) is re-read at most
-    every USED_TYPES_SECONDS."""
+    manifest types are in use (reading every manifest, which may be large) is read once, then
+    re-read in the background at most every USED_TYPES_SECONDS while probes get the last answer."""
 
     def __init__(self, store: Store, epm: EPM):
         self.store, self.epm = store, epm
-        self._used: tuple[float, frozenset] = (float("-inf"), frozenset())
-        self._lock = threading.Lock()
+        self._used: Optional[tuple[float, frozenset]] = None
+        self._refreshing = threading.Lock()
+
+    def _read_used_types(self) -> frozenset:
+        types = frozenset(m.manifest_type for m in self.store.find(Manifest))
+        self._used = (time.monotonic(), types)
+        return types
+
+    def _refresh(self) -> None:
+        try:
+            self._read_used_types()
+        except StoreError:
+            pass  # the next probe's ping reports it
+        finally:
+            self._refreshing.release()
 
     def _used_types(self) -> frozenset:
-        with self._lock:
-            read_at, types = self._used
-            if time.monotonic() - read_at < USED_TYPES_SECONDS:
-                return types
-            types = frozenset(m.manifest_type for m in self.store.find(Manifest))
-            self._used = (time.monotonic(), types)
-            return types
+        if self._used is None:
+            return self._read_used_types()
+        read_at, types = self._used
+        if time.monotonic() - read_at >= USED_TYPES_SECONDS and self._refreshing.acquire(blocking=False):
+            threading.Thread(target=self._refresh, name="esm-health-refresh", daemon=True).start()
+        return types
 
     def check(self) -> tuple[bool, dict]:
         checks = {}

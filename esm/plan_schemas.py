@@ -17,6 +17,8 @@ from __future__ import annotations
 import functools
 import json
 import re
+import threading
+import warnings
 from typing import Optional
 from urllib.parse import unquote
 
@@ -175,13 +177,41 @@ def _check_applicators(graph: dict, where: str) -> None:
                 stack.append((child, iter(graph[child])))
 
 
+MAX_STEPS = 50_000  # subschema applications one validation may make (~0.5 s at the most)
+
+
+class TooCostly(ValueError):
+    """Validating these parameters against this schema would take too long."""
+
+
+_steps = threading.local()
+
+
+@functools.lru_cache(maxsize=64)
+def _budgeted(cls):
+    """`cls` counting every subschema it applies: a schema can fan out as it descends
+    (`properties.a.allOf: [$ref d1, $ref d1, $ref d1]` at each level: 3^depth), which no check of
+    the schema alone bounds, so the validation itself is."""
+    def descend(self, *args, **kwargs):
+        _steps.left -= 1
+        if _steps.left < 0:
+            raise TooCostly(f"validating these parameters would apply more than {MAX_STEPS} "
+                            "subschemas; the plan's schema fans out too much for them")
+        yield from cls.descend(self, *args, **kwargs)
+    with warnings.catch_warnings():  # jsonschema discourages subclassing its validators
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return type(f"Budgeted{cls.__name__}", (cls,), {"descend": descend})
+
+
 @functools.lru_cache(maxsize=256)
 def _validator(schema_json: str):
     schema = json.loads(schema_json)
-    return js_validators.validator_for(schema)(schema)
+    return _budgeted(js_validators.validator_for(schema))(schema)
 
 
 def first_error(schema: dict, parameters) -> Optional[js_exceptions.ValidationError]:
-    """The most relevant way the parameters break the schema, or None."""
+    """The most relevant way the parameters break the schema, or None; TooCostly when finding
+    out would take more than MAX_STEPS subschema applications."""
     validator = _validator(json.dumps(schema, sort_keys=True, separators=(",", ":")))
+    _steps.left = MAX_STEPS
     return js_exceptions.best_match(validator.iter_errors(parameters))

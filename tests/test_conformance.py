@@ -206,3 +206,24 @@ def test_malformed_requests_of_each_version_get_the_spec_status(platform_broker,
     if minor >= 15:  # maintenance_info is read from 2.15 on
         body = {**p.provision_body(SYNC), "maintenance_info": {"version": "9.9.9"}}
         assert_osb_error(p.send("PUT", "/service_instances/conf-x", body), 422, "MaintenanceInfoConflict")
+
+
+def test_a_body_without_content_type_is_read_as_json_like_the_older_go_checker_sends_it(platform_broker):
+    body = json.dumps({"service_id": SERVICE, "plan_id": SYNC, "organization_guid": "o", "space_guid": "s"})
+    request = platform_broker.build_request("PUT", "/v2/service_instances/conf-noct", content=body,
+                                            headers={"X-Broker-API-Version": "2.14"})
+    assert "content-type" not in request.headers
+    assert platform_broker.send(request).status_code == 201
+    assert platform_broker.get("/v2/service_instances/conf-noct/last_operation",
+                               params={"operation": ""}).json()["state"] == "succeeded"
+
+
+@pytest.mark.parametrize("minor", [12, 13])
+def test_platforms_before_2_14_get_synchronous_bindings_even_if_they_ask_otherwise(platform_broker, minor):
+    p = Platform(platform_broker, minor)
+    instance = f"/service_instances/conf-old-{minor}"
+    started = p.send("PUT", instance, p.provision_body(ASYNC), accepts_incomplete=True)
+    assert p.poll(instance, started.json()["operation"])["state"] == "succeeded"
+    binding = f"{instance}/service_bindings/b"
+    response = p.send("PUT", binding, {"service_id": SERVICE, "plan_id": ASYNC}, accepts_incomplete=True)
+    assert_osb_error(response, 422, "AsyncRequired")  # bind on this plan can only be async: not for 2.13

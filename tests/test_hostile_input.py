@@ -208,3 +208,56 @@ def test_hostile_compose_manifests_get_a_4xx_and_the_broker_keeps_serving(regist
     if response.status_code == 400:
         assert_osb_error(response, 400)
     assert registered.get("/health").status_code == 200
+
+
+@pytest.mark.parametrize("raw, says", [
+    ('{"service_id": "%s", "plan_id": "%s", "organization_guid": "o", "space_guid": "s", '
+     '"parameters": {"x": 1e999}}' % (SERVICE_ID, PLAN_ID), "too large"),
+    ('{"service_id": "%s", "plan_id": "%s", "organization_guid": "o", "space_guid": "s", '
+     '"parameters": {"x": "\\ud800"}}' % (SERVICE_ID, PLAN_ID), "surrogate"),
+])
+def test_numbers_beyond_a_float_and_lone_surrogates_are_400_not_stored(registered, raw, says):
+    response = registered.put("/v2/service_instances/odd", content=raw,
+                              headers={"Content-Type": "application/json"})
+    assert says in assert_osb_error(response, 400)["description"]
+    assert_osb_error(registered.get("/v2/et/service_instances/odd"), 404)
+
+
+def test_a_deeply_nested_originating_identity_is_400(api):
+    import base64
+    deep = base64.b64encode(('{"a": ' + "[" * 1000 + "]" * 1000 + "}").encode()).decode()
+    response = api.get("/v2/catalog", headers={"X-Broker-API-Originating-Identity": f"cf {deep}"})
+    assert "nested" in assert_osb_error(response, 400)["description"]
+
+
+def test_a_polling_duration_beyond_a_year_is_400(api):
+    entry = dummy_service()
+    entry["plans"][0]["maximum_polling_duration"] = 10 ** 30
+    assert_osb_error(api.put("/v2/et/catalog", json=entry), 400)
+
+
+@pytest.mark.parametrize("content", ["credentials: {a: 2001-12-14}", "credentials: {a: .nan}",
+                                     "credentials: {a: !!set {x, y}}", "credentials: {a: !!binary aGk=}"])
+def test_dummy_credentials_that_are_not_json_are_refused_at_registration(registered, content):
+    assert "plain JSON" in assert_osb_error(put_manifest(registered, content, "dummy"), 400)["description"]
+
+
+def test_docker_config_keys_must_name_environment_variables(registered):
+    response = registered.put("/v2/et/manifest/m1", json={
+        "service_id": SERVICE_ID, "plan_id": PLAN_ID, "manifest_type": "docker-compose",
+        "manifest_content": web(), "config": {"A=B\nC": "x"}})
+    assert "environment variable" in assert_osb_error(response, 400)["description"]
+
+
+def test_a_schema_that_fans_out_as_it_descends_is_cut_off_not_run_for_minutes(api):
+    definitions = {f"d{i}": {"properties": {"a": {"allOf": [{"$ref": f"#/definitions/d{i + 1}"}] * 3}}}
+                   for i in range(20)} | {"d20": {}}
+    schema = {"definitions": definitions, "$ref": "#/definitions/d0"}
+    assert api.put("/v2/et/catalog", json=plan_with_schema(schema)).status_code == 201
+    assert put_manifest(api, "provision_seconds: 0\n", "dummy").status_code == 201
+    nested = {}
+    for _ in range(16):  # 3^16 subschema applications: 20 minutes unbounded
+        nested = {"a": nested}
+    body = {"service_id": SERVICE_ID, "plan_id": PLAN_ID, "organization_guid": "o", "space_guid": "s",
+            "parameters": nested}
+    assert "fans out" in assert_osb_error(api.put("/v2/service_instances/deep", json=body), 400)["description"]

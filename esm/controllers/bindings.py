@@ -4,8 +4,11 @@ from esm.controllers.common import (api_minor, backend_blocks, caller, read, run
                                     validates_parameters)
 from esm.controllers.instances import last_operation_response
 
+ASYNC_BINDINGS = 14  # the OSB minor version that made bind and unbind asynchronous
+
 
 async def bind(instance_id, binding_id, body, accepts_incomplete=False):
+    accepts_incomplete = accepts_incomplete and api_minor() >= ASYNC_BINDINGS  # before, binds are sync
     status, answer = await run(services().broker.bind, instance_id, binding_id, body,
                                accepts_incomplete, caller(),
                                costly=validates_parameters(body, "service_binding", "create"),
@@ -14,6 +17,7 @@ async def bind(instance_id, binding_id, body, accepts_incomplete=False):
 
 
 async def unbind(instance_id, binding_id, service_id, plan_id, accepts_incomplete=False):
+    accepts_incomplete = accepts_incomplete and api_minor() >= ASYNC_BINDINGS
     status, answer = await run(services().broker.unbind, instance_id, binding_id,
                                accepts_incomplete, caller())
     return answer, status

@@ -1,5 +1,5 @@
 """/v2/et: service types, manifests and instances, for service providers and operators."""
-from esm.controllers.common import read, run, services
+from esm.controllers.common import in_thread, read, run, services
 
 
 async def register_service_type(body):
@@ -22,7 +22,7 @@ async def get_manifest(manifest_id):
 
 
 async def list_manifests():
-    manifests = await read(services().registry.list_manifests)
+    manifests = await in_thread(services().registry.list_manifests)  # may be many MB to decode
     return {"manifests": [m.to_api() for m in manifests]}, 200
 
 

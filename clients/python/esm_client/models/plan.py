@@ -36,7 +36,7 @@ class Plan:
             bindable (bool | Unset):
             plan_updateable (bool | Unset):
             binding_rotatable (bool | Unset):
-            maximum_polling_duration (int | Unset):
+            maximum_polling_duration (int | Unset): seconds; at most a year
             maintenance_info (MaintenanceInfo | Unset):
             schemas (PlanSchemas | Unset):
      """
