@@ -37,6 +37,12 @@ def register(api, services: dict, manifest_type="docker-compose"):
         "manifest_content": yaml.safe_dump(json.loads(json.dumps({"services": services})))})  # no aliases
 
 
+def broker_allowing(allowed, tmp_path):
+    """A broker on SQLite that lets manifests bind-mount the `allowed` folder."""
+    return broker(Settings(store_url=f"sqlite:///{tmp_path}/esm.db",
+                           docker_allowed_bind_paths=(str(allowed),)))
+
+
 def containers(client, instance_id, broker_id=None):
     labels = [f"{LABEL}={instance_id}"] + ([f"{BROKER_LABEL}={broker_id}"] if broker_id else [])
     return client.containers.list(all=True, filters={"label": labels})
@@ -66,8 +72,7 @@ def test_a_bind_source_with_dotdot_is_refused_at_registration(host):
 
 def test_an_allowed_bind_is_read_only_so_no_instance_can_plant_a_symlink(client, host, tmp_path):
     allowed, outside = host
-    settings = Settings(store_url=f"sqlite:///{tmp_path}/esm.db", docker_allowed_bind_paths=(str(allowed),))
-    with broker(settings) as api:
+    with broker_allowing(allowed, tmp_path) as api:
         writable = register(api, {"web": {**SLEEPER, "volumes": [f"{allowed}/data:/data"]}})
         assert "read-only" in assert_osb_error(writable, 400)["description"]
         assert register(api, {"web": {**SLEEPER, "volumes": [f"{allowed}/data:/data:ro"]}}).status_code == 201
@@ -84,8 +89,7 @@ def test_an_allowed_bind_is_read_only_so_no_instance_can_plant_a_symlink(client,
 
 def test_a_symlink_that_appears_after_registration_does_not_lead_outside(client, host, tmp_path):
     allowed, outside = host
-    settings = Settings(store_url=f"sqlite:///{tmp_path}/esm.db", docker_allowed_bind_paths=(str(allowed),))
-    with broker(settings) as api:
+    with broker_allowing(allowed, tmp_path) as api:
         # registered while `data/later` is an ordinary (absent) path inside the allowed folder
         assert register(api, {"web": {**SLEEPER, "volumes": [
             f"{allowed}/data/later:/later:ro", f"{allowed}/data:/data:ro"]}}).status_code == 201
@@ -102,8 +106,7 @@ def test_a_symlink_that_appears_after_registration_does_not_lead_outside(client,
 
 def test_a_bind_through_a_folder_others_may_write_is_refused_before_mounting(client, host, tmp_path):
     allowed, _ = host
-    settings = Settings(store_url=f"sqlite:///{tmp_path}/esm.db", docker_allowed_bind_paths=(str(allowed),))
-    with broker(settings) as api:
+    with broker_allowing(allowed, tmp_path) as api:
         assert register(api, {"web": {**SLEEPER, "volumes": [f"{allowed}/data:/data:ro"]}}).status_code == 201
         os.chmod(allowed, 0o777)  # anyone could now swap a symlink in after the check
         iid = new_id()
