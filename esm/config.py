@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Mapping, Optional
 from urllib.parse import urlsplit
 
-from adapters.docker_policy import GIB, MIN_MEMORY, parse_bytes, parse_cpus
+from adapters.docker_policy import GIB, MIN_MEMORY, normalize_host_path, parse_bytes, parse_cpus
 
 LOOPBACK = "127.0.0.1"
 BROKER_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,15}")  # part of engine object names
@@ -120,7 +120,11 @@ class Settings:
             raise ConfigError(f"ESM_DOCKER_ALLOW_PRIVILEGED must be true or false, got {allow_privileged!r}")
         bind_paths = tuple(p.strip() for p in (env.get("ESM_DOCKER_ALLOWED_BIND_PATHS") or "").split(",")
                            if p.strip())
-        if any(not p.startswith("/") or p.rstrip("/") == "" for p in bind_paths):
+        try:
+            bind_paths = tuple(normalize_host_path(p) for p in bind_paths)
+        except ValueError as exc:
+            raise ConfigError(f"ESM_DOCKER_ALLOWED_BIND_PATHS: {exc}") from None
+        if "/" in bind_paths:
             raise ConfigError("ESM_DOCKER_ALLOWED_BIND_PATHS must list absolute host paths other "
                               f"than /, separated by commas, got {bind_paths!r}")
         broker_id = env.get("ESM_BROKER_ID") or None
