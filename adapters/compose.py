@@ -14,8 +14,7 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Optional
 
-from adapters.docker_policy import (DockerPolicy, PolicyViolation, normalize_host_path,  # noqa: F401
-                                    parse_bytes, parse_cpus)
+from adapters.docker_policy import DockerPolicy, normalize_host_path, parse_bytes, parse_cpus
 from adapters.resources import ManifestInvalid, load_yaml_mapping
 
 TOP_LEVEL_KEYS = {"version", "services", "volumes", "name"}

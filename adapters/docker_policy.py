@@ -223,6 +223,11 @@ class DockerPolicy:
 
     # -- bounds and resources ------------------------------------------------------------------
 
+    @property
+    def default_memory_limit(self) -> int:
+        """What a container whose manifest sets no memory limit gets (never above the cap)."""
+        return min(self.default_memory, self.max_memory)
+
     def limits_problem(self, memory: Optional[int], memswap: Optional[int], cpus: Optional[float],
                        pids: Optional[int]) -> Optional[str]:
         """Why the resource limits a manifest sets exceed the operator's caps, or None."""
@@ -230,7 +235,7 @@ class DockerPolicy:
             return (f"memory {format_bytes(memory)}: must be between 6m and "
                     f"{format_bytes(self.max_memory)} (ESM_DOCKER_MAX_MEMORY)")
         if memswap is not None:
-            floor = memory if memory is not None else min(self.default_memory, self.max_memory)
+            floor = memory if memory is not None else self.default_memory_limit
             if not floor <= memswap <= self.max_memory:
                 return (f"memswap_limit {format_bytes(memswap)}: must be at least the memory limit "
                         f"and at most {format_bytes(self.max_memory)} (ESM_DOCKER_MAX_MEMORY)")
@@ -243,7 +248,7 @@ class DockerPolicy:
     def effective_limits(self, memory: Optional[int], memswap: Optional[int],
                          cpus: Optional[float], pids: Optional[int]) -> dict:
         """What a container or service really gets: the manifest's limits, else the defaults."""
-        memory = memory if memory is not None else min(self.default_memory, self.max_memory)
+        memory = memory if memory is not None else self.default_memory_limit
         return {"memory": memory, "memswap": memswap if memswap is not None else memory,
                 "nano_cpus": int(round((cpus if cpus is not None else self.max_cpus) * 1e9)),
                 "pids": pids if pids is not None else self.pids_limit}

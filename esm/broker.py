@@ -420,9 +420,10 @@ class Broker:
         instance = self.store.get(ServiceInstance, instance_id)
         if instance is None or instance.state == "deleted":
             raise NotFound(f"no service instance {instance_id!r}")
+        parameters = body.get("parameters") or {}
         requested = {k: body.get(k) for k in ("service_id", "plan_id", "context", "bind_resource",
                                                 "app_guid", "predecessor_binding_id")}
-        requested["parameters"] = body.get("parameters") or {}
+        requested["parameters"] = parameters
         existing = self.store.get(Binding, binding_id)
         live = existing is not None and existing.state != "deleted"
         same = live and existing.instance_id == instance_id and existing.requested == requested
@@ -438,7 +439,6 @@ class Broker:
         _, plan = self._plan(instance.service_id, instance.plan_id)
         if not plan.bindable:
             raise BadRequest(f"plan {plan.id!r} is not bindable")
-        parameters = body.get("parameters") or {}
         self._check_parameters(plan, "service_binding", "create", parameters)
         self._check_predecessor(plan, instance_id, body.get("predecessor_binding_id"))
         manifest, backend = self._backend(plan.id)

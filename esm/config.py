@@ -31,27 +31,22 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> i
     return value
 
 
+def _parsed(env: Mapping[str, str], name: str, default, parse):
+    """The setting read by `parse(raw, name)` (a ValueError naming it), or the default."""
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        return parse(raw, name)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+
 def _bytes(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name)
-    if not raw:
-        return default
-    try:
-        value = parse_bytes(raw, name)
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from None
+    value = _parsed(env, name, default, parse_bytes)
     if value < MIN_MEMORY:
-        raise ConfigError(f"{name} must be at least 6m, got {raw!r}")
+        raise ConfigError(f"{name} must be at least 6m, got {env.get(name)!r}")
     return value
-
-
-def _cpus(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if not raw:
-        return default
-    try:
-        return parse_cpus(raw, name)
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -160,7 +155,7 @@ class Settings:
             docker_max_ports=_int(env, "ESM_DOCKER_MAX_PORTS", 32),
             docker_default_memory=default_memory,
             docker_max_memory=max_memory,
-            docker_max_cpus=_cpus(env, "ESM_DOCKER_MAX_CPUS", 2.0),
+            docker_max_cpus=_parsed(env, "ESM_DOCKER_MAX_CPUS", 2.0, parse_cpus),
             docker_pids_limit=_int(env, "ESM_DOCKER_PIDS_LIMIT", 1024),
         )
 

@@ -191,8 +191,7 @@ def parse_originating_identity(value: str) -> dict:
     if not sep or not platform or not encoded or " " in encoded:
         raise ValueError("expected '<platform> <base64-encoded JSON object>'")
     try:
-        payload = json.loads(base64.b64decode(encoded.strip(), validate=True).decode("utf-8"),
-                             parse_constant=_refuse_constant, parse_float=_finite)
+        payload = strict_json_loads(base64.b64decode(encoded.strip(), validate=True).decode("utf-8"))
         if json_depth(payload) > MAX_JSON_DEPTH:
             raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels")
     except RecursionError:
@@ -269,8 +268,7 @@ class BodyGuardMiddleware(_HTTPMiddleware):
                 return
             operation = versions.request_operation(scope["method"], scope["path"])
             if operation is not None:  # fields the request's OSB version does not define: dropped
-                minor = context_of(scope).get("api_version", (2, versions.LATEST))[1]
-                versions.read_request(operation, value, minor)
+                versions.read_request(operation, value, versions.minor_of(context_of(scope)))
             scope[PARSED_JSON_BODY] = (body, value)
         await self.app(scope, _replay(body, receive), send)
 
@@ -288,7 +286,7 @@ class BodyGuardMiddleware(_HTTPMiddleware):
         except UnicodeDecodeError as exc:
             return None, f"the body is not valid UTF-8 (byte {exc.start})"
         try:
-            value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite)
+            value = strict_json_loads(text)
         except RecursionError:
             return None, too_deep
         except ValueError as exc:
@@ -319,6 +317,11 @@ def _finite(text: str) -> float:
     if value in (float("inf"), float("-inf")):
         raise ValueError(f"{text[:20]} is too large a number")
     return value
+
+
+def strict_json_loads(text: str):
+    """json.loads, refusing what JSON has no number for (NaN, Infinity, 1e999): ValueError."""
+    return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite)
 
 
 def _replay(body: bytes, receive: Receive) -> Callable:

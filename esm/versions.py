@@ -44,6 +44,12 @@ _OSB_BODY_PATHS = (
 )
 
 
+def minor_of(context: dict) -> int:
+    """The minor OSB version of a request, from the context APIVersionMiddleware filled in
+    (routes it does not check speak the latest)."""
+    return (context.get("api_version") or (2, LATEST))[1]
+
+
 def request_operation(method: str, path: str) -> Optional[str]:
     """provision, update or bind: the OSB requests whose bodies differ between versions."""
     for pattern, methods in _OSB_BODY_PATHS:

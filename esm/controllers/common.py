@@ -81,7 +81,7 @@ def backend_blocks(plan_id, kind: str) -> Callable[[], bool]:
 
 def api_minor() -> int:
     """The minor OSB version the request speaks (APIVersionMiddleware checked it)."""
-    return (context.get("api_version") or (2, versions.LATEST))[1]
+    return versions.minor_of(context)
 
 
 def caller() -> Caller:
