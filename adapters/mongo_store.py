@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from typing import Optional
+from typing import Optional, Union
 from urllib.parse import urlsplit, urlunsplit
 
 import pymongo
@@ -61,11 +61,17 @@ class MongoDB(Store):
     shared = True  # several ESM processes may use one database
     blocking_reads = blocking_writes = True
 
-    def __init__(self, uri: str, database: Optional[str] = None):
+    def __init__(self, uri: str, database: Optional[str] = None,
+                 write_concern: Union[str, int] = "majority", journal: bool = True):
+        """Writes are acknowledged once `write_concern` members have them (majority: they
+        survive a primary failover) and, with `journal`, once they are in the journal; writes
+        are retried once across a failover (retryable writes)."""
         self.uri = uri
+        w = int(write_concern) if str(write_concern).isdigit() else write_concern
         self.client = pymongo.MongoClient(uri, serverSelectionTimeoutMS=TIMEOUT_MS,
                                           connectTimeoutMS=TIMEOUT_MS, socketTimeoutMS=TIMEOUT_MS * 2,
-                                          retryWrites=False)
+                                          w=w, journal=journal, wtimeoutMS=TIMEOUT_MS * 2,
+                                          retryWrites=True)
         name = database or urlsplit(uri).path.lstrip("/").split("?")[0] or "esm"
         self.db = self.client[name]
         self._indexed: set[str] = set()

@@ -8,8 +8,8 @@ from typing import Callable
 from adapters.datastore import Store, VersionConflict
 from adapters.resources import EPM, BackendFailure, OperationContext
 from esm.errors import NotFound
-from esm.models import FAILED, Binding, Manifest, Operation, ServiceInstance
-from esm.operations import Worker
+from esm.models import IN_PROGRESS, Binding, Manifest, Operation, ServiceInstance
+from esm.operations import Outcome, Worker
 from esm.registry import Registry
 
 log = logging.getLogger("esm.admin")
@@ -20,6 +20,7 @@ class Admin:
                  broker_id: Callable[[], str]):
         self.store, self.epm, self.registry, self.worker = store, epm, registry, worker
         self.broker_id = broker_id
+        self.let_go_seconds = max(30, 2 * worker.lease)
 
     def _backend_of(self, instance: ServiceInstance):
         manifest = self.registry.manifest_for_plan(instance.plan_id)
@@ -29,10 +30,15 @@ class Admin:
         instance = self.store.get(ServiceInstance, instance_id)
         if instance is None:
             raise NotFound(f"no service instance {instance_id!r}")
-        operations = self.store.find(Operation, instance_id=instance_id)
-        for op in operations:  # running calls see this and stop
-            self.worker.finish(op, FAILED, f"{op.kind} stopped: the instance was force-deleted "
-                                           "by an operator")
+        running = [op for op in self.store.find(Operation, instance_id=instance_id)
+                   if op.state == IN_PROGRESS]
+        for op in running:  # their workers see this, stop and let go
+            self.worker.finish(op, Outcome(False, f"{op.kind} stopped: the instance was "
+                                                  "force-deleted by an operator"))
+        # nothing a running operation makes may appear after the removal below
+        if not self.worker.wait_until_let_go([op.id for op in running], timeout=self.let_go_seconds):
+            log.warning("force-delete of %s: an operation did not stop within %d s; removing "
+                        "anyway", instance_id, self.let_go_seconds)
         manifest, backend = self._backend_of(instance)
         if backend is None:
             outcome = "nothing to remove (the plan has no manifest)"

@@ -329,6 +329,8 @@ class Broker:
         op, _ = self._run(op, instance, is_async)
         if is_async:
             return 202, {"operation": op.id}
+        if op.instance_usable is False:  # a failed update that could not put things back
+            failure_flags["instance_usable"] = False
         self._raise_if_failed(op, **failure_flags)
         return 200, {}
 
@@ -553,6 +555,9 @@ class Broker:
         if failed.state != "failed":
             raise Conflict(f"operation {operation_id!r} is {failed.state}; only failed ones are retried")
         instance = self.store.get(ServiceInstance, instance_id)
+        if instance is None or instance.state == "deleted":
+            raise Conflict(f"service instance {instance_id!r} is deleted; its operations cannot "
+                           "be retried")
         subject = self.store.get(Binding, failed.binding_id) if failed.binding_id else instance
         if subject is None or subject.operation_id != failed.id:
             raise Conflict(f"operation {operation_id!r} is not the last one of its "
@@ -573,7 +578,7 @@ def last_operation_body(op: Operation) -> dict:
     """The OSB last_operation body, with the usability flags OSB 2.16 defines for failures."""
     body = {"state": op.state, "description": op.description or op.state}
     if op.state == "failed" and op.kind == "update":
-        body.update(instance_usable=True, update_repeatable=True)
+        body.update(instance_usable=op.instance_usable is not False, update_repeatable=True)
     elif op.state == "failed" and op.kind == "deprovision":
         body["instance_usable"] = False
     return body

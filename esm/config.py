@@ -77,6 +77,8 @@ class Settings:
     docker_max_memory: int = 4 * GIB
     docker_max_cpus: float = 2.0
     docker_pids_limit: int = 1024
+    mongodb_write_concern: str = "majority"  # or a number of members, at least 1
+    mongodb_journal: bool = True
 
     @property
     def auth_enabled(self) -> bool:
@@ -130,6 +132,14 @@ class Settings:
         max_memory = _bytes(env, "ESM_DOCKER_MAX_MEMORY", 4 * GIB)
         if default_memory > max_memory:
             raise ConfigError("ESM_DOCKER_DEFAULT_MEMORY may not exceed ESM_DOCKER_MAX_MEMORY")
+        write_concern = (env.get("ESM_MONGODB_WRITE_CONCERN") or "majority").strip()
+        if write_concern != "majority" and not (write_concern.isdigit() and int(write_concern) >= 1):
+            raise ConfigError("ESM_MONGODB_WRITE_CONCERN must be majority or a number of members "
+                              f"(at least 1: the broker acknowledges only stored writes), got "
+                              f"{write_concern!r}")
+        journal = (env.get("ESM_MONGODB_JOURNAL") or "true").lower()
+        if journal not in ("true", "false"):
+            raise ConfigError(f"ESM_MONGODB_JOURNAL must be true or false, got {journal!r}")
         return cls(
             ip=ip,
             port=_int(env, "ESM_PORT", 8080, minimum=0),
@@ -157,6 +167,8 @@ class Settings:
             docker_max_memory=max_memory,
             docker_max_cpus=_parsed(env, "ESM_DOCKER_MAX_CPUS", 2.0, parse_cpus),
             docker_pids_limit=_int(env, "ESM_DOCKER_PIDS_LIMIT", 1024),
+            mongodb_write_concern=write_concern,
+            mongodb_journal=journal == "true",
         )
 
     def __repr__(self) -> str:  # never print a password

@@ -136,6 +136,7 @@ class ServiceInstance(Record):
     deleted_at: Optional[str] = None
     operation_id: Optional[str] = None  # the last operation, running or finished
     requested: dict = field(default_factory=dict)  # the provision request, to spot identical repeats
+    fence: Optional[str] = None  # "<operation id>#<epoch>": only that epoch's worker may settle it
 
 
 @dataclass
@@ -157,6 +158,7 @@ class Binding(Record):
     deleted_at: Optional[str] = None
     operation_id: Optional[str] = None
     requested: dict = field(default_factory=dict)  # the bind request, to spot identical repeats
+    fence: Optional[str] = None  # "<operation id>#<epoch>": only that epoch's worker may settle it
 
 
 IN_PROGRESS, SUCCEEDED, FAILED = "in progress", "succeeded", "failed"
@@ -176,8 +178,10 @@ class Operation(Record):
     finished_at: Optional[str] = None
     deadline: Optional[float] = None  # epoch seconds
     owner: Optional[str] = None  # the worker holding the lease
-    lease_expires: Optional[float] = None
+    lease_expires: Optional[float] = None  # informational: expiry is judged by observation
+    epoch: int = 0  # +1 on every takeover: a worker holding an older epoch may not settle
     originating_identity: Optional[dict] = None
     request_identity: Optional[str] = None
     target: dict[str, Any] = field(default_factory=dict)  # what the operation is to reach
     attempts: int = 0
+    instance_usable: Optional[bool] = None  # a failed update: False when it left the instance broken

@@ -11,14 +11,15 @@ from adapters.resources import EPM, DummyBackend
 from esm.config import Settings
 
 
-def store_from_url(url: str) -> Store:
+def store_from_url(url: str, settings: Settings = Settings()) -> Store:
     """`memory`, `sqlite:///relative/path.db`, `sqlite:////absolute/path.db` or
-    `mongodb://[user:password@]host[:port]/database`."""
+    `mongodb://[user:password@]host[:port]/database`; the store's own settings from `settings`."""
     if url == "memory":
         return InMemoryStore()
     if url.startswith(("mongodb://", "mongodb+srv://")):
         from adapters.mongo_store import MongoDB  # pymongo is loaded only when it is used
-        return MongoDB(url)
+        return MongoDB(url, write_concern=settings.mongodb_write_concern,
+                       journal=settings.mongodb_journal)
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///"):]
         if not path:
