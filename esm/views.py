@@ -22,7 +22,8 @@ def operation_view(op: Operation) -> dict:
             "binding_id": op.binding_id, "service_id": op.service_id, "plan_id": op.plan_id,
             "started_at": op.started_at, "finished_at": op.finished_at,
             "deadline": _iso(op.deadline), "originating_identity": op.originating_identity,
-            "request_identity": op.request_identity}
+            "request_identity": op.request_identity, "instance_usable": op.instance_usable,
+            "attempts": op.attempts}
 
 
 class InstanceViews:

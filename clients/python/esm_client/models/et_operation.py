@@ -40,6 +40,10 @@ class EtOperation:
             deadline (None | str | Unset):
             originating_identity (EtOperationOriginatingIdentityType0 | None | Unset):
             request_identity (None | str | Unset):
+            instance_usable (bool | None | Unset): A failed update: false when it could not leave the instance as it was
+                (the
+                instance is then `failed`: deprovision it); null otherwise.
+            attempts (int | Unset): How many times a worker took the operation over from one that stopped answering
      """
 
     id: str
@@ -54,6 +58,8 @@ class EtOperation:
     deadline: None | str | Unset = UNSET
     originating_identity: EtOperationOriginatingIdentityType0 | None | Unset = UNSET
     request_identity: None | str | Unset = UNSET
+    instance_usable: bool | None | Unset = UNSET
+    attempts: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -116,6 +122,14 @@ class EtOperation:
         else:
             request_identity = self.request_identity
 
+        instance_usable: bool | None | Unset
+        if isinstance(self.instance_usable, Unset):
+            instance_usable = UNSET
+        else:
+            instance_usable = self.instance_usable
+
+        attempts = self.attempts
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -142,6 +156,10 @@ class EtOperation:
             field_dict["originating_identity"] = originating_identity
         if request_identity is not UNSET:
             field_dict["request_identity"] = request_identity
+        if instance_usable is not UNSET:
+            field_dict["instance_usable"] = instance_usable
+        if attempts is not UNSET:
+            field_dict["attempts"] = attempts
 
         return field_dict
 
@@ -247,6 +265,18 @@ class EtOperation:
         request_identity = _parse_request_identity(d.pop("request_identity", UNSET))
 
 
+        def _parse_instance_usable(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        instance_usable = _parse_instance_usable(d.pop("instance_usable", UNSET))
+
+
+        attempts = d.pop("attempts", UNSET)
+
         et_operation = cls(
             id=id,
             kind=kind,
@@ -260,6 +290,8 @@ class EtOperation:
             deadline=deadline,
             originating_identity=originating_identity,
             request_identity=request_identity,
+            instance_usable=instance_usable,
+            attempts=attempts,
         )
 
 
