@@ -22,6 +22,6 @@ VOLUME /data
 EXPOSE 8080
 
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
-  CMD python -c "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/health' % os.environ.get('ESM_PORT', '8080'), timeout=2)"
+  CMD python -c "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/health/live' % os.environ.get('ESM_PORT', '8080'), timeout=2)"
 
 CMD ["python", "runesm.py"]

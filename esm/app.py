@@ -180,7 +180,7 @@ def create_app(settings: Optional[Settings] = None, store: Optional[Store] = Non
         app.add_middleware(mw.BasicAuthMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
                            username=settings.username, password=settings.password)
     app.add_middleware(mw.OpsEndpointsMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
-                       health=health.Health(store, epm).check, metrics=services.metrics,
+                       health=health.Health(store, epm), metrics=services.metrics,
                        auth_enabled=settings.auth_enabled)
     app.add_middleware(mw.APIVersionMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(mw.OriginatingIdentityMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)

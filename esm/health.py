@@ -1,6 +1,9 @@
-"""What GET /health reports: does the store answer, and does each backend that some registered
-manifest uses answer? (A backend no manifest uses, e.g. Docker on a dummy-only broker, does not
-make the broker unhealthy.)"""
+"""What the health probes report. GET /health (the summary): does the store answer, and does
+each backend that some registered manifest uses answer? (A backend no manifest uses, e.g. Docker
+on a dummy-only broker, does not make the broker unhealthy.) GET /health/ready (readiness): does
+the store answer reads and writes; without it no request can be served, while an unreachable
+backend fails only the operations that need it, so it does not take the broker out of service.
+GET /health/live (liveness) asks nothing: restarting a broker helps neither case."""
 from __future__ import annotations
 
 import threading
@@ -45,15 +48,25 @@ class Health:
             threading.Thread(target=self._refresh, name="esm-health-refresh", daemon=True).start()
         return types
 
-    def check(self) -> tuple[bool, dict]:
-        checks = {}
+    def _store_check(self) -> dict:
         try:
             self.store.ping()
-            checks["store"] = {"status": "ok", "store": self.store.describe()}
-            used_types = self._used_types()
+            return {"status": "ok", "store": self.store.describe()}
         except StoreError as exc:
-            checks["store"] = {"status": "failing", "reason": str(exc)}
-            used_types = frozenset()
+            return {"status": "failing", "reason": str(exc)}
+
+    def ready(self) -> tuple[bool, dict]:
+        store = self._store_check()
+        return store["status"] == "ok", {"store": store}
+
+    def check(self) -> tuple[bool, dict]:
+        checks = {"store": self._store_check()}
+        used_types = frozenset()
+        if checks["store"]["status"] == "ok":
+            try:
+                used_types = self._used_types()
+            except StoreError as exc:
+                checks["store"] = {"status": "failing", "reason": str(exc)}
         for backend in self.epm.backends:
             name = type(backend).__name__
             types = sorted(set(backend.manifest_types) & used_types)

@@ -364,7 +364,7 @@ class RequestObserverMiddleware(_HTTPMiddleware):
             seconds = time.perf_counter() - started
             routing = extensions.get("connexion_routing") or {}
             route = (routing.get("operation_id") or "").rsplit("controllers.", 1)[-1] or \
-                (scope["path"] if scope["path"] in ("/health", "/metrics") else "unmatched")
+                (scope["path"] if scope["path"] in (*HEALTH_PROBES, "/metrics") else "unmatched")
             self.options["metrics"].request(route, scope["method"], status["code"], seconds)
             context = extensions.get("connexion_context") or {}
             access_log.info("%s %s %s", scope["method"], scope["path"], status["code"], extra={
@@ -374,16 +374,24 @@ class RequestObserverMiddleware(_HTTPMiddleware):
                 "user": _user_of(context.get("originating_identity"))})
 
 
+HEALTH_PROBES = {"/health": "summary", "/health/live": "live", "/health/ready": "ready"}
+
+
 class OpsEndpointsMiddleware(_HTTPMiddleware):
-    """GET /health (public: without the broker's credentials it says only ok or failing per
-    check; addresses and errors are for the operator) and GET /metrics (behind the broker
-    credentials, when set). Options: health (a blocking callable -> (ok, checks)), metrics
-    (Metrics), auth_enabled (bool)."""
+    """GET /health, /health/live, /health/ready (public: without the broker's credentials they
+    say only ok or failing per check; addresses and errors are for the operator) and GET
+    /metrics (behind the broker credentials, when set). Options: health (esm.health.Health),
+    metrics (Metrics), auth_enabled (bool)."""
 
     async def handle(self, scope, receive, send):
         path, method = scope["path"], scope["method"]
-        if path == "/health" and method in ("GET", "HEAD"):
-            healthy, checks = await anyio.to_thread.run_sync(self.options["health"])
+        probe = HEALTH_PROBES.get(path) if method in ("GET", "HEAD") else None
+        if probe == "live":  # the process serves requests: nothing else is asked
+            await send_json(send, 200, {"status": "ok"})
+        elif probe is not None:
+            health = self.options["health"]
+            healthy, checks = await anyio.to_thread.run_sync(
+                health.ready if probe == "ready" else health.check)
             if self.options["auth_enabled"] and not scope.get(AUTHENTICATED):
                 checks = {name: {"status": check["status"]} for name, check in checks.items()}
             await send_json(send, 200 if healthy else 503,

@@ -25,6 +25,29 @@ def test_health_needs_no_credentials_and_reports_store_and_backends():
         assert body["checks"]["DockerBackend"]["status"] == "unused"  # no docker manifest yet
 
 
+def test_readiness_follows_the_store_and_liveness_asks_nothing(tmp_path):
+    from tests.mongo import MongoServer
+    server = MongoServer(storage=str(tmp_path / "db")).start()
+    try:
+        with broker(Settings(store_url=f"{server.uri}/esm",
+                             docker_host="unix:///nonexistent/docker.sock")) as api:
+            setup(api)
+            api.put("/v2/et/manifest/m-plan-b", json={
+                "service_id": "svc-dummy", "plan_id": "plan-b", "manifest_type": "docker-compose",
+                "manifest_content": "services: {web: {image: x}}"})
+            # an unreachable backend fails the summary, not readiness: the broker still serves
+            assert httpx.get(f"{api.base_url}/health").status_code == 503
+            assert httpx.get(f"{api.base_url}/health/ready").json() == {
+                "status": "ok", "checks": {"store": {"status": "ok", "store": api.app.services.store.describe()}}}
+            server.stop()
+            ready = httpx.get(f"{api.base_url}/health/ready", timeout=15)
+            assert ready.status_code == 503 and ready.json()["checks"]["store"]["status"] == "failing"
+            live = httpx.get(f"{api.base_url}/health/live")
+            assert (live.status_code, live.json()) == (200, {"status": "ok"})
+    finally:
+        server.remove()
+
+
 def test_health_is_503_naming_a_backend_in_use_that_does_not_answer(api):
     with broker(Settings(store_url="memory", docker_host="unix:///nonexistent/docker.sock")) as api:
         setup(api)

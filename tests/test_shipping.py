@@ -58,8 +58,9 @@ def test_the_deployment_manifests_probe_health_and_read_known_settings(platform)
     secret = next(d for d in docs if d["kind"] == "Secret")
     deployment = next(d for d in docs if d["kind"] == "Deployment")
     container = deployment["spec"]["template"]["spec"]["containers"][0]
-    for probe in ("readinessProbe", "livenessProbe"):
-        assert container[probe]["httpGet"]["path"] == "/health"
+    # liveness asks nothing: an unreachable backend or store must not restart every replica
+    assert container["readinessProbe"]["httpGet"]["path"] == "/health/ready"
+    assert container["livenessProbe"]["httpGet"]["path"] == "/health/live"
     names = {e["name"] for e in container["env"]}
     assert names <= SETTINGS and {"ESM_BROKER_USERNAME", "ESM_BROKER_PASSWORD", "ESM_STORE"} <= names
     for env in container["env"]:
