@@ -57,6 +57,7 @@ DONE_TEXT = {"provision": "provisioned", "update": "updated", "deprovision": "de
 BINDING_KINDS = ("bind", "unbind")
 STOP_CHECK_SECONDS = 0.25  # how often a running operation asks the store whether to stop
 STORE_RETRY_SECONDS = (0.2, 0.5, 1.0, 2.0)  # waits between tries while the store is away
+INLINE_PATIENCE_SECONDS = 10.0  # how long a request waits for the store before its 503
 
 
 def new_operation_id(kind: str) -> str:
@@ -97,6 +98,7 @@ class Held:
     confirmed: float = field(default_factory=time.monotonic)
     lost: bool = False
     thread: Optional[int] = None  # the thread running it, once one does
+    patient_until: Optional[float] = None  # a request waits: give up on the store then
 
 
 class Worker:
@@ -153,7 +155,7 @@ class Worker:
         and return (operation, subject) as they end up. `op` and its `subject` are the records
         the caller just wrote, and gives up; `manifest`, the one it resolved for the plan."""
         self._hold(op.id, op.epoch)
-        settled = self._run_guarded(op.id, op, subject, manifest)
+        settled = self._run_guarded(op.id, op, subject, manifest, INLINE_PATIENCE_SECONDS)
         if settled is not None:
             return settled
         return self.store.get(Operation, op.id), self.store.get(*subject_of(op))
@@ -169,14 +171,18 @@ class Worker:
         return held is not None and held.thread != threading.get_ident()
 
     def _run_guarded(self, op_id: str, op: Optional[Operation] = None, subject=None,
-                     manifest: Optional[Manifest] = None) -> Optional[tuple]:
+                     manifest: Optional[Manifest] = None,
+                     patience: Optional[float] = None) -> Optional[tuple]:
         held = self._held[op_id]
         held.thread = threading.get_ident()
         try:
-            settled = self._run(op_id, held, op, subject, manifest)
+            settled = self._run(op_id, held, op, subject, manifest, patience)
             if settled is None:
                 self._release(op_id, held)
             return settled
+        except StoreUnavailable as exc:  # (inline, out of patience) the scanner resumes it later
+            log.warning("operation %s waits for the store (%s); it is resumed later", op_id, exc)
+            return None
         except Exception:  # the lease lapses and the scanner retries it
             log.exception("operation %s could not be recorded; it will be retried", op_id)
             return None
@@ -185,10 +191,17 @@ class Worker:
                 self._held.pop(op_id, None)
 
     def _run(self, op_id: str, held: Held, op: Optional[Operation] = None, subject=None,
-             manifest: Optional[Manifest] = None) -> Optional[tuple]:
+             manifest: Optional[Manifest] = None, patience: Optional[float] = None) -> Optional[tuple]:
         """Run and settle the operation; (operation, subject) as settled, or None when it was
-        not settled here (the broker is stopping, or the operation is no longer ours)."""
-        records = self._while_store_away(lambda: self._records(op_id, held, op, subject))
+        not settled here (the broker is stopping, or the operation is no longer ours). While
+        the store is away it waits, up to `patience` seconds in all when given (a request is
+        waiting: StoreUnavailable then), else until the store is back."""
+        if patience is not None:
+            held.patient_until = time.monotonic() + patience
+
+        def waiting(step):
+            return self._while_store_away(step, held.patient_until)
+        records = waiting(lambda: self._records(op_id, held, op, subject))
         if records is None:
             return None
         op, instance, binding = records
@@ -200,8 +213,7 @@ class Worker:
                                                  "instance_id": op.instance_id,
                                                  "binding_id": op.binding_id})
             ctx = OperationContext(should_stop=self._stopper(op, held))
-            outcome = self._while_store_away(lambda: self._outcome(op, held, instance, binding,
-                                                                   ctx, manifest))
+            outcome = waiting(lambda: self._outcome(op, held, instance, binding, ctx, manifest))
             if outcome is None:
                 log.info("operation %s left in progress; it is resumed later", op.id)
                 return None
@@ -210,7 +222,7 @@ class Worker:
         def settle():
             given, copies[:] = copies[:], [None, None]
             return self._settle(op, held, outcome, *given)
-        return self._while_store_away(settle)
+        return waiting(settle)
 
     def _records(self, op_id: str, held: Held, op: Optional[Operation], subject) -> Optional[tuple]:
         """(operation, instance, binding), when the operation is in progress and held by us at
@@ -236,13 +248,16 @@ class Worker:
             return True
         self.store.mutate(*subject_of(op), change)
 
-    def _while_store_away(self, step: Callable[[], Any]) -> Any:
-        """step(), tried again while the store is away; None when the broker stops meanwhile."""
+    def _while_store_away(self, step: Callable[[], Any], until: Optional[float] = None) -> Any:
+        """step(), tried again while the store is away; None when the broker stops meanwhile.
+        With `until` (monotonic), StoreUnavailable passes once that time is reached."""
         waits = 0
         while True:
             try:
                 return step()
             except StoreUnavailable as exc:
+                if until is not None and time.monotonic() >= until:
+                    raise
                 if waits == 0:
                     log.warning("operation paused: the store is unavailable (%s)", exc)
                 wait = STORE_RETRY_SECONDS[min(waits, len(STORE_RETRY_SECONDS) - 1)]
@@ -532,7 +547,7 @@ class Worker:
 
     def _reconfirm(self, op_id: str, held: Held) -> None:
         """Renew, waiting while the store is away, until proved, lost, or stopping."""
-        self._while_store_away(lambda: self._renew(op_id, held))
+        self._while_store_away(lambda: self._renew(op_id, held), held.patient_until)
 
     def _release(self, op_id: str, held: Held) -> None:
         """Let go of an operation we did not settle (the broker is stopping, or it was taken
