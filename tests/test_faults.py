@@ -165,3 +165,32 @@ def test_a_write_concern_that_would_acknowledge_unstored_writes_is_refused_at_st
         return
     with pytest.raises(ConfigError, match="ESM_MONGODB_WRITE_CONCERN"):
         Settings.from_env({"ESM_MONGODB_WRITE_CONCERN": value})
+
+
+def test_a_worker_whose_operation_was_taken_over_writes_nothing_even_inside_its_lease_window():
+    """The narrowest case: the old holder believes its lease fresh (it renewed just before a
+    pause) while another worker already took the operation over and stamped the instance."""
+    from adapters.datastore import InMemoryStore
+    from adapters.resources import EPM, DummyBackend
+    from esm.metrics import Metrics
+    from esm.models import Operation, ServiceInstance
+    from esm.operations import Held, Outcome, Worker, fence_of
+    from esm.registry import Registry
+
+    store = InMemoryStore()
+    epm = EPM([DummyBackend()])
+    worker = Worker(store, epm, Registry(store, epm), Settings(store_url="memory"), Metrics(store))
+    op = store.insert(Operation("provision-1", kind="provision", instance_id="i1",
+                                **worker.lease_fields()))
+    store.insert(ServiceInstance("i1", state="provisioning", operation_id=op.id))
+    taken = store.get(Operation, op.id)
+    taken.owner, taken.epoch = "another-replica", 2
+    store.update(taken)
+    stamped = store.get(ServiceInstance, "i1")
+    stamped.fence = fence_of(op.id, 2)
+    store.update(stamped)
+
+    worker._settle(op, Held(epoch=1), Outcome(False, "provision failed: stale view"))
+    assert store.get(ServiceInstance, "i1").state == "provisioning"  # the subject did not move
+    after = store.get(Operation, op.id)
+    assert (after.state, after.owner, after.epoch) == ("in progress", "another-replica", 2)
