@@ -1,9 +1,7 @@
-"""What the health probes report. GET /health (the summary): does the store answer, and does
-each backend that some registered manifest uses answer? (A backend no manifest uses, e.g. Docker
-on a dummy-only broker, does not make the broker unhealthy.) GET /health/ready (readiness): does
-the store answer reads and writes; without it no request can be served, while an unreachable
-backend fails only the operations that need it, so it does not take the broker out of service.
-GET /health/live (liveness) asks nothing: restarting a broker helps neither case."""
+"""What GET /health and /health/ready (readiness) report: does the store answer (reads and
+writes), and does each backend that some registered manifest uses answer? (A backend no manifest
+uses, e.g. Docker on a dummy-only broker, does not make the broker unready.) GET /health/live
+(liveness) asks nothing: restarting the broker would help neither case."""
 from __future__ import annotations
 
 import threading
@@ -54,10 +52,6 @@ class Health:
             return {"status": "ok", "store": self.store.describe()}
         except StoreError as exc:
             return {"status": "failing", "reason": str(exc)}
-
-    def ready(self) -> tuple[bool, dict]:
-        store = self._store_check()
-        return store["status"] == "ok", {"store": store}
 
     def check(self) -> tuple[bool, dict]:
         checks = {"store": self._store_check()}

@@ -374,7 +374,8 @@ class RequestObserverMiddleware(_HTTPMiddleware):
                 "user": _user_of(context.get("originating_identity"))})
 
 
-HEALTH_PROBES = {"/health": "summary", "/health/live": "live", "/health/ready": "ready"}
+# readiness is the summary: a replica whose store or used backend does not answer cannot serve
+HEALTH_PROBES = {"/health": "summary", "/health/live": "live", "/health/ready": "summary"}
 
 
 class OpsEndpointsMiddleware(_HTTPMiddleware):
@@ -389,9 +390,7 @@ class OpsEndpointsMiddleware(_HTTPMiddleware):
         if probe == "live":  # the process serves requests: nothing else is asked
             await send_json(send, 200, {"status": "ok"})
         elif probe is not None:
-            health = self.options["health"]
-            healthy, checks = await anyio.to_thread.run_sync(
-                health.ready if probe == "ready" else health.check)
+            healthy, checks = await anyio.to_thread.run_sync(self.options["health"].check)
             if self.options["auth_enabled"] and not scope.get(AUTHENTICATED):
                 checks = {name: {"status": check["status"]} for name, check in checks.items()}
             await send_json(send, 200 if healthy else 503,

@@ -4,6 +4,8 @@ import base64
 import json
 import logging
 
+import time
+
 import httpx
 import pytest
 
@@ -25,7 +27,7 @@ def test_health_needs_no_credentials_and_reports_store_and_backends():
         assert body["checks"]["DockerBackend"]["status"] == "unused"  # no docker manifest yet
 
 
-def test_readiness_follows_the_store_and_liveness_asks_nothing(tmp_path):
+def test_readiness_follows_the_store_and_used_backends_and_liveness_asks_nothing(tmp_path):
     from tests.mongo import MongoServer
     server = MongoServer(storage=str(tmp_path / "db")).start()
     try:
@@ -35,10 +37,16 @@ def test_readiness_follows_the_store_and_liveness_asks_nothing(tmp_path):
             api.put("/v2/et/manifest/m-plan-b", json={
                 "service_id": "svc-dummy", "plan_id": "plan-b", "manifest_type": "docker-compose",
                 "manifest_content": "services: {web: {image: x}}"})
-            # an unreachable backend fails the summary, not readiness: the broker still serves
-            assert httpx.get(f"{api.base_url}/health").status_code == 503
-            assert httpx.get(f"{api.base_url}/health/ready").json() == {
-                "status": "ok", "checks": {"store": {"status": "ok", "store": api.app.services.store.describe()}}}
+            # an unreachable backend in use makes the broker unready, and it stays alive
+            ready = httpx.get(f"{api.base_url}/health/ready")
+            assert ready.status_code == 503
+            assert ready.json()["checks"]["DockerBackend"]["status"] == "failing"
+            assert httpx.get(f"{api.base_url}/health/live").status_code == 200
+            assert api.delete("/v2/et/manifest/m-plan-b").status_code == 200
+            deadline = time.monotonic() + 15  # the types in use are re-read every 5 s
+            while httpx.get(f"{api.base_url}/health/ready").status_code != 200:
+                assert time.monotonic() < deadline, "still unready without the Docker manifest"
+                time.sleep(0.5)
             server.stop()
             ready = httpx.get(f"{api.base_url}/health/ready", timeout=15)
             assert ready.status_code == 503 and ready.json()["checks"]["store"]["status"] == "failing"
