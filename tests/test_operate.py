@@ -3,7 +3,6 @@ force-delete and retry (orphans against Docker are in test_docker_orphans.py).""
 import base64
 import json
 import logging
-
 import time
 
 import httpx
