@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 
 import fastjsonschema
+from connexion.exceptions import BadRequestProblem
 from jsonschema import Draft4Validator, ValidationError
+from jsonschema.exceptions import best_match
 from connexion.datastructures import MediaTypeDict
 from connexion.middleware.request_validation import (RequestValidationAPI,
                                                      RequestValidationMiddleware,
@@ -19,6 +21,7 @@ from connexion.validators.parameter import ParameterValidator, draft4_format_che
 from connexion.utils import is_null, is_nullable
 
 from esm.middleware import PARSED_JSON_BODY
+from esm.validation_errors import describe
 
 
 _NOTES = {"type", "description", "example"}
@@ -74,10 +77,10 @@ class CachedParameterValidator(ParameterValidator):
         if value is not None:
             if self._checks[id(param)].is_valid(value):
                 return None
-            try:  # invalid: let jsonschema word the error
+            try:  # invalid: find which rule it breaks
                 Draft4Validator(param.get("schema", param)).validate(value)
             except ValidationError as exception:
-                return str(exception)
+                return describe(exception, f"{parameter_type} parameter {param['name']}")
             return None
         if param.get("required"):
             return f"Missing {parameter_type} parameter '{param['name']}'"
@@ -130,7 +133,12 @@ class CachedJSONBodyValidator(JSONRequestBodyValidator):
                 return None
             except fastjsonschema.JsonSchemaValueException:
                 pass
-        return super()._validate(body)
+        if body is None:
+            return super()._validate(body)
+        error = best_match(self._validator.iter_errors(body))  # into oneOf/anyOf branches
+        if error is not None:
+            raise BadRequestProblem(detail=describe(error, "the body"))
+        return None
 
 
 VALIDATORS = {**VALIDATOR_MAP, "parameter": CachedParameterValidator,

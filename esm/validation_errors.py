@@ -1,0 +1,87 @@
+"""One readable sentence for a JSON Schema validation error: the field and the rule it breaks,
+never the validator's dump, and never the value itself (it may be huge, or hostile): only its
+length or its JSON type. Used for bodies, path, query and header parameters."""
+from __future__ import annotations
+
+from jsonschema import ValidationError
+
+_JSON_TYPES = ((bool, "a boolean"), (int, "a number"), (float, "a number"), (str, "a string"),
+               (list, "an array"), (dict, "an object"), (type(None), "null"))
+_ARTICLE = {"object": "an object", "array": "an array", "integer": "an integer",
+            "string": "a string", "number": "a number", "boolean": "a boolean", "null": "null"}
+MAX_NAME = 64  # field names come from the request: shown cut short
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= MAX_NAME else name[:MAX_NAME] + "..."
+
+
+def json_type(value) -> str:
+    return next(text for cls, text in _JSON_TYPES if isinstance(value, cls))
+
+
+def field_name(path) -> str:
+    """`plans[0].id` for the path ["plans", 0, "id"]."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{_short(str(part))}" if text else _short(str(part)))
+    return text
+
+
+def _types(value) -> str:
+    names = value if isinstance(value, list) else [value]
+    return " or ".join(_ARTICLE.get(n, n) for n in names)
+
+
+def _size(instance) -> str:
+    if isinstance(instance, str):
+        return f"{len(instance)} characters"
+    if isinstance(instance, (list, dict)):
+        return f"{len(instance)} {'items' if isinstance(instance, list) else 'fields'}"
+    return json_type(instance)
+
+
+def describe(error: ValidationError, subject: str) -> str:
+    """`subject` names what was validated (`the body`, `query parameter plan_id`); a body error
+    names the field inside it."""
+    path = list(error.absolute_path)
+    field = f"{subject} field {field_name(path)}" if path else subject
+    rule, value, instance = error.validator, error.validator_value, error.instance
+    if rule == "required":
+        missing = [p for p in value if isinstance(instance, dict) and p not in instance][:1]
+        return f"{subject} field {field_name(path + (missing or ['?']))} is required"
+    if rule == "type":
+        if "parameter" in subject:  # parameters arrive as text: their JSON type says nothing
+            return f"{field} must be {_types(value)}"
+        return f"{field} must be {_types(value)}, not {json_type(instance)}"
+    if rule == "pattern":
+        return f"{field} ({_size(instance)}) must match {value}"
+    if rule in ("minLength", "minItems", "minProperties"):
+        return f"{field} must have at least {value} {_unit(rule, value)} (it has {_count(instance)})"
+    if rule in ("maxLength", "maxItems", "maxProperties"):
+        return f"{field} may have at most {value} {_unit(rule, value)} (it has {_count(instance)})"
+    if rule in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        bound = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than",
+                 "exclusiveMaximum": "less than"}[rule]
+        return f"{field} must be {bound} {value}"
+    if rule == "enum":
+        return f"{field} must be one of: {', '.join(str(v) for v in value)}"
+    if rule == "additionalProperties" and isinstance(instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        extra = sorted(_short(str(k)) for k in instance if k not in allowed)[:3]
+        return f"{field} has fields it does not allow: {', '.join(extra)}"
+    if rule == "format":
+        return f"{field} must be a valid {value}"
+    if rule == "uniqueItems":
+        return f"{field} must not repeat items"
+    return f"{field} does not satisfy its schema's {rule!r} rule"
+
+
+def _unit(rule: str, count) -> str:
+    unit = {"minLength": "character", "maxLength": "character", "minItems": "item",
+            "maxItems": "item", "minProperties": "field", "maxProperties": "field"}[rule]
+    return unit if count == 1 else unit + "s"
+
+
+def _count(instance) -> int:
+    return len(instance) if isinstance(instance, (str, list, dict)) else 0
