@@ -117,15 +117,41 @@ async def _problem(_request, exc: ProblemException) -> ConnexionResponse:
                   str(description))
 
 
+HTTP_METHODS = ("get", "put", "patch", "post", "delete")
+
+
+def _path_table(spec: dict) -> list:
+    """(regex of a served path, its path item) for every path of the spec."""
+    base = spec["servers"][0]["url"].rstrip("/")
+    return [(re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(base + path)) + "$"), item)
+            for path, item in spec["paths"].items()]
+
+
 def allowed_methods(spec: dict):
     """path -> the `Allow` value for it, from the spec (Starlette's 405 names one route only)."""
-    base = spec["servers"][0]["url"].rstrip("/")
-    table = [(re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(base + path)) + "$"),
-              ", ".join(sorted(m.upper() for m in item if m in ("get", "put", "patch", "post", "delete"))))
-             for path, item in spec["paths"].items()]
+    table = [(pattern, ", ".join(sorted(m.upper() for m in item if m in HTTP_METHODS)))
+             for pattern, item in _path_table(spec)]
 
     def lookup(path: str) -> Optional[str]:
         return next((allow for pattern, allow in table if pattern.match(path)), None)
+    return lookup
+
+
+def route_names(spec: dict):
+    """(method, path) -> the route name the request log and metrics use (`instances.provision`),
+    for requests refused before Connexion routes them (401, 412); None when no route matches."""
+    names = {}
+    for pattern, item in _path_table(spec):
+        for method in HTTP_METHODS:
+            if method in item:
+                controller = item[method].get("x-openapi-router-controller") or \
+                    item.get("x-openapi-router-controller", "")
+                names[(pattern, method.upper())] = \
+                    f"{controller.rsplit('controllers.', 1)[-1]}.{item[method]['operationId']}"
+
+    def lookup(method: str, path: str) -> Optional[str]:
+        return next((name for (pattern, m), name in names.items() if m == method and pattern.match(path)),
+                    None)
     return lookup
 
 
@@ -172,7 +198,7 @@ def create_app(settings: Optional[Settings] = None, store: Optional[Store] = Non
 
     # added first = outermost
     app.add_middleware(mw.RequestObserverMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
-                       metrics=services.metrics)
+                       metrics=services.metrics, route_of=route_names(spec))
     app.add_middleware(mw.RequestIdentityMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(mw.SpecDocumentMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        spec=documented_spec(spec, settings))

@@ -346,7 +346,8 @@ def _user_of(identity: Optional[dict]) -> Optional[str]:
 
 
 class RequestObserverMiddleware(_HTTPMiddleware):
-    """One structured log line and one metrics sample per request. Options: metrics (Metrics)."""
+    """One structured log line and one metrics sample per request. Options: metrics (Metrics),
+    route_of ((method, path) -> route name, for requests refused before routing)."""
 
     async def handle(self, scope, receive, send):
         started = time.perf_counter()
@@ -364,7 +365,8 @@ class RequestObserverMiddleware(_HTTPMiddleware):
             seconds = time.perf_counter() - started
             routing = extensions.get("connexion_routing") or {}
             route = (routing.get("operation_id") or "").rsplit("controllers.", 1)[-1] or \
-                (scope["path"] if scope["path"] in (*HEALTH_PROBES, "/metrics") else "unmatched")
+                (scope["path"] if scope["path"] in (*HEALTH_PROBES, "/metrics") else
+                 self.options["route_of"](scope["method"], scope["path"]) or "unmatched")
             self.options["metrics"].request(route, scope["method"], status["code"], seconds)
             context = extensions.get("connexion_context") or {}
             access_log.info("%s %s %s", scope["method"], scope["path"], status["code"], extra={
