@@ -36,11 +36,14 @@ class InstanceViews:
             raise NotFound(f"no service instance {instance_id!r}")
         return self._views([instance])[0]
 
-    def page(self, limit: Optional[int] = None, after: Optional[str] = None) -> dict:
-        """Instances not deleted, in id order: all of them, or `limit` after the id `after`
-        (then `next` is the `after` of the following page, when there may be one)."""
+    def page(self, limit: Optional[int] = None, after: Optional[str] = None,
+             include_deleted: bool = False) -> dict:
+        """Instances (not deleted, unless asked), in id order: all of them, or `limit` after the
+        id `after` (then `next` is the `after` of the following page, when there may be one)."""
+        def shown(instance) -> bool:
+            return include_deleted or instance.state != "deleted"
         if limit is None:
-            instances = [i for i in self.store.find(ServiceInstance) if i.state != "deleted"]
+            instances = [i for i in self.store.find(ServiceInstance) if shown(i)]
             instances.sort(key=lambda i: i.id)
             return {"instances": self._views(instances, everything=True)}
         instances, cursor = [], after
@@ -50,7 +53,7 @@ class InstanceViews:
                 break
             for instance in batch:
                 cursor = instance.id
-                if instance.state != "deleted":
+                if shown(instance):
                     instances.append(instance)
                     if len(instances) == limit:
                         break

@@ -31,6 +31,8 @@ def test_the_readme_curl_walkthrough_succeeds_step_by_step(tmp_path):
         assert done.returncode == 0, done.stderr + done.stdout
         assert '"state": "succeeded"' in done.stdout
         assert "dummy://user:pass@host" in done.stdout
+        # the operator's listing shows the live instance, and the deleted one when asked
+        assert '"id": "inst-1"' in done.stdout and '"state": "deleted"' in done.stdout
         assert re.search(r'"uri": "http://127\.0\.0\.1:\d+/"', done.stdout), done.stdout
     finally:
         broker.stop()

@@ -31,8 +31,8 @@ async def delete_manifest(manifest_id):
     return {}, 200
 
 
-async def list_instances(limit=None, after=None):
-    return await read(services().views.page, limit, after), 200
+async def list_instances(limit=None, after=None, include_deleted=False):
+    return await read(services().views.page, limit, after, include_deleted), 200
 
 
 async def get_instance(instance_id):

@@ -17,6 +17,7 @@ from typing import cast
 
 def _get_kwargs(
     *,
+    include_deleted: bool | Unset = False,
     limit: int | Unset = UNSET,
     after: str | Unset = UNSET,
     x_broker_api_version: str,
@@ -34,6 +35,8 @@ def _get_kwargs(
     
 
     params: dict[str, Any] = {}
+
+    params["include_deleted"] = include_deleted
 
     params["limit"] = limit
 
@@ -109,6 +112,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
+    include_deleted: bool | Unset = False,
     limit: int | Unset = UNSET,
     after: str | Unset = UNSET,
     x_broker_api_version: str,
@@ -117,10 +121,12 @@ def sync_detailed(
 ) -> Response[Error | EtInstanceList]:
     """ List service instances with their state and operation history
 
-     All instances that are not deleted, in id order. With `limit`, one page: the answer's
-    `next`, passed as `after`, asks for the following page.
+     All instances that are not deleted (with `include_deleted=true`, deleted ones too, as long
+    as their records are kept), in id order. With `limit`, one page: the answer's `next`,
+    passed as `after`, asks for the following page.
 
     Args:
+        include_deleted (bool | Unset):  Default: False.
         limit (int | Unset):
         after (str | Unset): RFC 3986 unreserved characters only; not "." or "..".
         x_broker_api_version (str):  Example: 2.17.
@@ -136,7 +142,8 @@ def sync_detailed(
 
 
     kwargs = _get_kwargs(
-        limit=limit,
+        include_deleted=include_deleted,
+limit=limit,
 after=after,
 x_broker_api_version=x_broker_api_version,
 x_broker_api_request_identity=x_broker_api_request_identity,
@@ -152,6 +159,7 @@ x_broker_api_request_identity=x_broker_api_request_identity,
 def sync(
     *,
     client: AuthenticatedClient | Client,
+    include_deleted: bool | Unset = False,
     limit: int | Unset = UNSET,
     after: str | Unset = UNSET,
     x_broker_api_version: str,
@@ -160,10 +168,12 @@ def sync(
 ) -> Error | EtInstanceList | None:
     """ List service instances with their state and operation history
 
-     All instances that are not deleted, in id order. With `limit`, one page: the answer's
-    `next`, passed as `after`, asks for the following page.
+     All instances that are not deleted (with `include_deleted=true`, deleted ones too, as long
+    as their records are kept), in id order. With `limit`, one page: the answer's `next`,
+    passed as `after`, asks for the following page.
 
     Args:
+        include_deleted (bool | Unset):  Default: False.
         limit (int | Unset):
         after (str | Unset): RFC 3986 unreserved characters only; not "." or "..".
         x_broker_api_version (str):  Example: 2.17.
@@ -180,6 +190,7 @@ def sync(
 
     return sync_detailed(
         client=client,
+include_deleted=include_deleted,
 limit=limit,
 after=after,
 x_broker_api_version=x_broker_api_version,
@@ -190,6 +201,7 @@ x_broker_api_request_identity=x_broker_api_request_identity,
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
+    include_deleted: bool | Unset = False,
     limit: int | Unset = UNSET,
     after: str | Unset = UNSET,
     x_broker_api_version: str,
@@ -198,10 +210,12 @@ async def asyncio_detailed(
 ) -> Response[Error | EtInstanceList]:
     """ List service instances with their state and operation history
 
-     All instances that are not deleted, in id order. With `limit`, one page: the answer's
-    `next`, passed as `after`, asks for the following page.
+     All instances that are not deleted (with `include_deleted=true`, deleted ones too, as long
+    as their records are kept), in id order. With `limit`, one page: the answer's `next`,
+    passed as `after`, asks for the following page.
 
     Args:
+        include_deleted (bool | Unset):  Default: False.
         limit (int | Unset):
         after (str | Unset): RFC 3986 unreserved characters only; not "." or "..".
         x_broker_api_version (str):  Example: 2.17.
@@ -217,7 +231,8 @@ async def asyncio_detailed(
 
 
     kwargs = _get_kwargs(
-        limit=limit,
+        include_deleted=include_deleted,
+limit=limit,
 after=after,
 x_broker_api_version=x_broker_api_version,
 x_broker_api_request_identity=x_broker_api_request_identity,
@@ -233,6 +248,7 @@ x_broker_api_request_identity=x_broker_api_request_identity,
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
+    include_deleted: bool | Unset = False,
     limit: int | Unset = UNSET,
     after: str | Unset = UNSET,
     x_broker_api_version: str,
@@ -241,10 +257,12 @@ async def asyncio(
 ) -> Error | EtInstanceList | None:
     """ List service instances with their state and operation history
 
-     All instances that are not deleted, in id order. With `limit`, one page: the answer's
-    `next`, passed as `after`, asks for the following page.
+     All instances that are not deleted (with `include_deleted=true`, deleted ones too, as long
+    as their records are kept), in id order. With `limit`, one page: the answer's `next`,
+    passed as `after`, asks for the following page.
 
     Args:
+        include_deleted (bool | Unset):  Default: False.
         limit (int | Unset):
         after (str | Unset): RFC 3986 unreserved characters only; not "." or "..".
         x_broker_api_version (str):  Example: 2.17.
@@ -261,6 +279,7 @@ async def asyncio(
 
     return (await asyncio_detailed(
         client=client,
+include_deleted=include_deleted,
 limit=limit,
 after=after,
 x_broker_api_version=x_broker_api_version,
