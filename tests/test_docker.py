@@ -1,7 +1,6 @@
 """The Docker backend against a real engine: compose manifests as containers, swarm manifests
 as services; everything labelled, found again after a restart, removed on deprovision."""
 import time
-import uuid
 
 import httpx
 import pytest
@@ -10,7 +9,7 @@ import yaml
 from adapters.docker_backend import BROKER_LABEL, LABEL
 from esm.config import Settings
 from tests.conftest import assert_osb_error
-from tests.docker_engine import IMAGE, TEST_PREFIX, ensure_swarm
+from tests.docker_engine import IMAGE, ensure_swarm, new_instance_id
 from tests.osb import (PLAN_ID, SERVICE_ID, bind, deprovision, dummy_service, poll, provision,
                        unbind, update)
 from tests.server import broker
@@ -52,7 +51,7 @@ def register(api, manifest, manifest_type="docker-compose", endpoints=None, **pl
 
 
 def new_id():
-    return f"{TEST_PREFIX}{uuid.uuid4().hex[:8]}"
+    return new_instance_id()
 
 
 def labelled(client, instance_id):
