@@ -246,7 +246,9 @@ def test_force_delete_removes_the_docker_objects_of_a_failed_instance(docker_api
     api, iid = docker_api, new_id()
     register(api, {"services": {"job": {"image": IMAGE, "command": ["sh", "-c", "exit 1"]}}})
     assert provision_and_wait(api, iid)["state"] == "failed"
-    assert labelled(client, iid)["networks"]  # what the failed provision made is still there
+    assert not any(labelled(client, iid).values())  # the failed provision removed what it made
+    broker_id = api.get("/v2/et/orphans").json()["broker_id"]  # as if that removal had failed:
+    client.containers.create(IMAGE, ["sleep", "60"], labels={LABEL: iid, BROKER_LABEL: broker_id})
     result = api.delete(f"/v2/et/service_instances/{iid}").json()
     assert result["backend"] == "removed"
     assert not any(labelled(client, iid).values())
