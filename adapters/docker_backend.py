@@ -8,6 +8,14 @@ deprovision, after a broker restart too. It only ever lists, adopts or removes o
 its own broker id: another broker on the same engine is invisible to it. Every call is
 idempotent: a provision resumed after a crash finds what exists, replaces what differs from the
 manifest (a fingerprint label says) and creates what is missing.
+
+Failures leave nothing half done behind: a failed provision removes everything of the instance at
+once; a failed update of a compose instance is rolled back to the containers it had (a swarm one
+cannot be, and says so: `BackendFailure.instance_usable` False); a container or swarm service that
+vanishes from the engine while an operation waits for it is recreated once, and fails the
+operation if it vanishes again. An operation that is stopped (OperationCancelled: a delete took
+over, its deadline passed, or its worker is handing it over) is left as it is, for whoever
+carries on.
 """
 from __future__ import annotations
 
@@ -18,10 +26,13 @@ import logging
 import re
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import Callable, Optional, Union
 
 import docker
 from docker import errors as docker_errors
+from docker.models.containers import Container
 from docker.types import (EndpointSpec, Healthcheck, Mount, NetworkAttachmentConfig, Resources,
                           ServiceMode)
 
@@ -38,11 +49,32 @@ LABEL = "io.elastest.esm.instance_id"
 BROKER_LABEL = "io.elastest.esm.broker_id"
 SERVICE_LABEL = "io.elastest.esm.service"
 FINGERPRINT_LABEL = "io.elastest.esm.fingerprint"
+# The name of a container an update set aside: <prefix>.previous-<service>. Not
+# `<prefix>-<service>-previous`: a compose service may be named `web-previous` itself, while every
+# current container's name has a '-' right after the prefix.
+ASIDE_MARK = ".previous-"
 SWARM = "docker-swarm"
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,255}")
 # How long a container without a healthcheck must keep running to count as ready: the engine
 # takes 60-100 ms to report that a container which failed at once has exited.
 STEADY_SECONDS = 0.25
+STOP_SECONDS = 10  # how long a container set aside by an update may take to stop (as compose)
+
+
+class Vanished(BackendFailure):
+    """A container or swarm service of the instance is gone from the engine while an operation
+    waits for it: someone removed it by hand (`docker rm -f`)."""
+
+    def __init__(self, service: str, kind: str = "container"):
+        super().__init__(f"service {service!r}: its {kind} vanished from the engine "
+                         "(removed outside the broker)")
+
+
+@dataclass
+class Changes:
+    """What one update call did to the containers, for its rollback."""
+    made: set = field(default_factory=set)  # services it created a container for
+    aside: set = field(default_factory=set)  # services whose container it set aside
 
 
 class SteadyWatch:
@@ -88,6 +120,13 @@ def object_prefix(broker_id: str, instance_id: str) -> str:
     return f"esm-{broker_id}-" + hashlib.sha1(instance_id.encode()).hexdigest()[:12]
 
 
+def labels_of(obj) -> dict:
+    """An engine object's labels: a container keeps them in its config, a swarm service in its
+    spec, networks and volumes at the top."""
+    attrs = obj.attrs
+    return (attrs.get("Config") or attrs.get("Spec") or attrs).get("Labels") or {}
+
+
 def env_value(value) -> str:
     if isinstance(value, str):
         return value
@@ -120,7 +159,7 @@ class DockerBackend(Backend):
 
     def __init__(self, policy: DockerPolicy = DockerPolicy(), base_url: Optional[str] = None,
                  host_address: str = "127.0.0.1", poll_seconds: float = 0.2,
-                 steady_seconds: float = STEADY_SECONDS,
+                 steady_seconds: float = STEADY_SECONDS, stop_seconds: float = STOP_SECONDS,
                  broker_id: Union[str, Callable[[], str]] = "esm"):
         self.policy = policy
         self._broker_id = broker_id  # a callable when it is read from the store on first use
@@ -130,6 +169,7 @@ class DockerBackend(Backend):
         self.host_address = host_address
         self.poll_seconds = poll_seconds
         self.steady_seconds = steady_seconds  # how long a service without a healthcheck must run
+        self.stop_seconds = stop_seconds
         self._client: Optional[docker.DockerClient] = None
         self._client_lock = threading.Lock()
 
@@ -206,38 +246,91 @@ class DockerBackend(Backend):
             merged.update({str(k): env_value(v) for k, v in source.items()})
         return merged
 
-    # -- operations ----------------------------------------------------------------------------
+    # -- operations ---------------------------------------------------------------------------
 
-    @_engine_errors
     def provision(self, instance, manifest, ctx):
-        self._realize(instance, manifest, ctx)
+        """Realize the manifest. When it fails, everything labelled with the instance is removed
+        at once (the operation stays failed); not when it is stopped (OperationCancelled): a
+        delete, or the worker that takes it over, carries on from what exists."""
+        try:
+            self._realize(instance, manifest, ctx)
+        except BackendFailure as failure:
+            raise self._cleaned_up(instance.id, failure) from None
         return ProvisionResult()
 
-    @_engine_errors
     def update(self, instance, manifest, ctx):
-        self._realize(instance, manifest, ctx)
+        """Realize the new manifest; a failure leaves the instance as it was (see
+        `_realize_containers`), or says it could not (`instance_usable` False)."""
+        self._realize(instance, manifest, ctx, update=True)
 
-    def _realize(self, instance: ServiceInstance, manifest: Manifest, ctx: OperationContext) -> None:
+    def _cleaned_up(self, instance_id: str, failure: BackendFailure) -> BackendFailure:
+        """The failure of a provision, once what it made is removed (or a note that it is not)."""
+        try:
+            self._remove_all(instance_id)
+        except Exception as exc:  # noqa: BLE001 - the provision's own failure is what to report
+            log.warning("removing what the failed provision of %s made failed: %s", instance_id, exc)
+            return BackendFailure(f"{failure} (what it made could not all be removed yet: {exc}; "
+                                  "a deprovision removes it)", failure.instance_usable)
+        return failure
+
+    @_engine_errors
+    def _realize(self, instance: ServiceInstance, manifest: Manifest, ctx: OperationContext,
+                 update: bool = False) -> None:
         spec = self.spec(manifest)
         swarm = manifest.manifest_type == SWARM
         prefix = self._prefix(instance.id)
+        # nothing of what runs changes before this point: a failure here needs no rollback
         network = self._ensure_network(instance.id, prefix, swarm)
         for volume in spec.volumes:
             self._ensure_volume(instance.id, f"{prefix}-{volume}")
         for svc in spec.services.values():
             self._ensure_image(svc.image)
         if swarm:
-            self._realize_services(instance, manifest, spec, network, ctx)
+            self._realize_services(instance, manifest, spec, network, ctx, update)
         else:
-            self._realize_containers(instance, manifest, spec, network, ctx)
+            self._realize_containers(instance, manifest, spec, network, ctx, update)
+
+    @staticmethod
+    def _recreating_once(step: Callable[[], None], ctx: OperationContext) -> None:
+        """Run `step`; when a container or service vanishes meanwhile, run it once more (it
+        recreates what is missing) unless the operation is being stopped (a delete removing
+        things); a second vanishing fails the operation."""
+        for again in (False, True):
+            try:
+                return step()
+            except Vanished as exc:
+                if again:
+                    raise BackendFailure(f"{exc}, again after it was recreated") from None
+                if ctx.should_stop():
+                    raise OperationCancelled("operation stopped") from None
+                log.warning("%s; recreating it", exc)
+
+    def _create_or_adopt(self, create: Callable, find: Callable, fingerprint: str):
+        """`create()`, unless the engine answers 409 Conflict because another worker made the
+        object under that name meanwhile: `find()` then returns it, adopted when it carries the
+        wanted fingerprint."""
+        try:
+            return create()
+        except docker_errors.APIError as exc:
+            found = find() if exc.status_code == 409 else None
+            if found is None or labels_of(found).get(FINGERPRINT_LABEL) != fingerprint:
+                raise
+            log.info("adopting %s, which another worker created meanwhile", found.name)
+            return found
 
     def _labels(self, instance_id: str, extra: Optional[dict] = None) -> dict:
         return {**(extra or {}), BROKER_LABEL: self.broker_id, LABEL: instance_id}
 
     def _ensure_network(self, instance_id: str, name: str, swarm: bool) -> str:
-        if not self.client.networks.list(names=[name], filters=self._ours(instance_id)):
+        if self.client.networks.list(names=[name], filters=self._ours(instance_id)):
+            return name
+        try:  # the engine allows two networks of one name unless asked not to
             self.client.networks.create(name, driver="overlay" if swarm else "bridge",
-                                        attachable=swarm, labels=self._labels(instance_id))
+                                        attachable=swarm, labels=self._labels(instance_id),
+                                        check_duplicate=True)
+        except docker_errors.APIError as exc:
+            if exc.status_code != 409:  # 409: another worker made it meanwhile
+                raise
         return name
 
     def _ensure_volume(self, instance_id: str, name: str) -> None:
@@ -285,41 +378,167 @@ class DockerBackend(Backend):
 
     # compose mode: containers on one engine
 
-    def _realize_containers(self, instance, manifest, spec, network, ctx) -> None:
-        prefix = self._prefix(instance.id)
-        existing = {c.labels.get(SERVICE_LABEL): c for c in self._containers(instance.id)}
-        watch = SteadyWatch(self.steady_seconds)
+    def _realize_containers(self, instance, manifest, spec, network, ctx, update: bool) -> None:
+        """Bring the instance's containers to the manifest. The container of a service whose
+        fingerprint changed is set aside (renamed, stopped) while the new one starts; once all
+        are ready the set-aside containers go, and so do services the manifest no longer has.
+        When an update fails, it is rolled back: the new containers go, the set-aside ones come
+        back and start; if that fails too, the failure says the instance is not usable."""
+        changes = Changes()
+        try:
+            self._recreating_once(lambda: self._roll_forward(instance, manifest, spec, network,
+                                                             ctx, changes), ctx)
+            self._commit(instance.id, spec)
+        except BackendFailure as failure:
+            if not update:
+                raise
+            raise self._rolled_back(instance.id, spec, ctx, changes, failure) from None
+
+    @_engine_errors
+    def _roll_forward(self, instance, manifest, spec, network, ctx, changes: Changes) -> None:
+        self._set_aside_changed(instance, manifest, spec, changes)
+
+        def create(svc: ServiceSpec):
+            changes.made.add(svc.name)
+            return self._create_container(instance, manifest, svc, network)
+        self._bring_up(instance.id, spec, list(spec.services), self._by_service(instance.id)[0],
+                       ctx, create)
+
+    def _set_aside_changed(self, instance, manifest, spec, changes: Changes) -> None:
+        """Rename aside and stop (it may hold fixed host ports) the container of each service
+        whose fingerprint changed; what an interrupted earlier attempt left is sorted out first."""
+        current, previous = self._by_service(instance.id)
+        aside = []
         for svc in spec.services.values():
+            fingerprint = self._wanted(instance, manifest, svc)[1]
+            container = self._set_aside(instance.id, svc.name, fingerprint,
+                                        current.get(svc.name), previous.get(svc.name))
+            if container is not None:
+                changes.aside.add(svc.name)
+                aside.append(container)
+        self._stop_all(aside)
+
+    def _set_aside(self, instance_id: str, name: str, fingerprint: str, now: Optional[Container],
+                   before: Optional[Container]) -> Optional[Container]:
+        """The container set aside for service `name` (None: none), given its current one
+        (`now`) and the one an earlier attempt set aside (`before`)."""
+        if before is not None and labels_of(before).get(FINGERPRINT_LABEL) == fingerprint:
+            self._discard(now)  # an earlier attempt set aside just what is wanted again
+            before.rename(self._container_name(instance_id, name))
+            return None
+        if now is None or labels_of(now).get(FINGERPRINT_LABEL) == fingerprint:
+            return before
+        if before is not None:  # `now` is an unfinished attempt's; `before` is what ran
+            self._discard(now)
+            return before
+        now.rename(f"{self._prefix(instance_id)}{ASIDE_MARK}{name}")
+        return now
+
+    def _stop_all(self, containers: list) -> None:
+        """Stop them all at once: each may take `stop_seconds` before it is killed."""
+        def stop(container):
+            try:
+                container.stop(timeout=self.stop_seconds)
+            except docker_errors.NotFound:
+                pass  # gone already: a rollback will say so
+        if containers:
+            with ThreadPoolExecutor(len(containers), thread_name_prefix="esm-stop") as pool:
+                list(pool.map(stop, containers))
+
+    def _bring_up(self, instance_id: str, spec: ComposeSpec, names: list, containers: dict,
+                  ctx: OperationContext, create: Optional[Callable] = None) -> None:
+        """Start the named services' containers in start order, each once the services it needs
+        healthy are (`create(svc)` makes one that is missing), then wait until all are ready."""
+        watch = SteadyWatch(self.steady_seconds)
+        for name in names:
             if ctx.should_stop():
                 raise OperationCancelled("operation stopped")
-            environment = self.environment(instance, manifest, svc)
-            fingerprint = self._fingerprint(svc, environment)
-            container = existing.pop(svc.name, None)
-            if container is not None and container.labels.get(FINGERPRINT_LABEL) != fingerprint:
-                container.remove(force=True, v=True)  # the manifest or parameters changed
-                container = None
+            svc = spec.services.get(name)
+            container = containers.get(name)
+            if container is None or container.status != "running":
+                needs = svc.healthy_dependencies if svc else []
+                self._wait_until_ready([n for n in needs if n in names], instance_id, ctx, watch)
             if container is None:
-                self._wait_until_ready(spec, svc.healthy_dependencies, instance.id, ctx, watch)
-                container = self.client.containers.create(
-                    svc.image, name=f"{prefix}-{svc.name}", command=svc.command,
-                    entrypoint=svc.entrypoint, environment=environment,
-                    labels={**svc.labels, **self._labels(instance.id, {SERVICE_LABEL: svc.name,
-                                                                        FINGERPRINT_LABEL: fingerprint})},
-                    ports={f"{p.target}/{p.protocol}": p.published for p in svc.ports},
-                    mounts=self._mounts(instance.id, prefix, svc),
-                    healthcheck=svc.healthcheck, **self._network_options(svc, network, prefix),
-                    working_dir=svc.working_dir, user=svc.user, hostname=svc.hostname,
-                    restart_policy={"Name": svc.restart} if svc.restart else None,
-                    privileged=svc.privileged, cap_add=svc.cap_add or None,
-                    devices=svc.devices or None, **self._modes(svc, prefix),
-                    mem_limit=svc.limits["memory"], memswap_limit=svc.limits["memswap"],
-                    nano_cpus=svc.limits["nano_cpus"], pids_limit=svc.limits["pids"])
-            if container.status != "running":
-                container.start()
-                watch.started(svc.name)
-        for leftover in existing.values():  # services the manifest no longer has
-            leftover.remove(force=True, v=True)
-        self._wait_until_ready(spec, list(spec.services), instance.id, ctx, watch)
+                container = create(svc)
+            self._start(container, name, watch)
+        self._wait_until_ready(names, instance_id, ctx, watch)
+
+    @staticmethod
+    def _start(container, name: str, watch: SteadyWatch) -> None:
+        if container.status == "running":
+            return
+        try:
+            container.start()
+        except docker_errors.NotFound:
+            raise Vanished(name) from None
+        watch.started(name)
+
+    @_engine_errors
+    def _commit(self, instance_id: str, spec: ComposeSpec) -> None:
+        """The new containers are ready: the set-aside ones go, and those of services the
+        manifest no longer has."""
+        current, previous = self._by_service(instance_id)
+        for container in [*previous.values(),
+                          *(c for name, c in current.items() if name not in spec.services)]:
+            self._discard(container)
+
+    def _rolled_back(self, instance_id: str, spec: ComposeSpec, ctx: OperationContext,
+                     changes: Changes, failure: BackendFailure) -> BackendFailure:
+        """The failure of an update, once the instance is back as it was (or saying it is not)."""
+        try:
+            self._roll_back(instance_id, spec, ctx, changes)
+        except BackendFailure as exc:
+            log.warning("rolling back the failed update of %s failed: %s", instance_id, exc)
+            return BackendFailure(f"update failed: {failure}; rolling it back failed too, so the "
+                                  f"instance may not work: {exc}", instance_usable=False)
+        return BackendFailure(f"update failed and was rolled back (the instance is as before): "
+                              f"{failure}")
+
+    @_engine_errors
+    def _roll_back(self, instance_id: str, spec: ComposeSpec, ctx: OperationContext,
+                   changes: Changes) -> None:
+        """Remove the containers the update made, rename the set-aside ones back, start them."""
+        current, previous = self._by_service(instance_id)
+        lost = sorted(changes.aside - previous.keys())
+        if lost:
+            raise BackendFailure(f"the previous container of service(s) {', '.join(lost)} "
+                                 "vanished from the engine")
+        for name in changes.made | previous.keys():
+            self._discard(current.pop(name, None))
+        for name, container in previous.items():
+            container.rename(self._container_name(instance_id, name))
+            current[name] = container
+        # the manifest's services in start order, then those it would have dropped
+        names = ([n for n in spec.services if n in current]
+                 + [n for n in current if n not in spec.services])
+        self._bring_up(instance_id, spec, names, current, ctx)
+
+    def _wanted(self, instance, manifest, svc: ServiceSpec) -> tuple[dict, str]:
+        """The environment and fingerprint the service's container should have."""
+        environment = self.environment(instance, manifest, svc)
+        return environment, self._fingerprint(svc, environment)
+
+    def _container_name(self, instance_id: str, service: str) -> str:
+        return f"{self._prefix(instance_id)}-{service}"
+
+    def _create_container(self, instance, manifest, svc: ServiceSpec, network: str):
+        environment, fingerprint = self._wanted(instance, manifest, svc)
+        prefix = self._prefix(instance.id)
+        return self._create_or_adopt(lambda: self.client.containers.create(
+            svc.image, name=self._container_name(instance.id, svc.name), command=svc.command,
+            entrypoint=svc.entrypoint, environment=environment,
+            labels={**svc.labels, **self._labels(instance.id, {SERVICE_LABEL: svc.name,
+                                                                FINGERPRINT_LABEL: fingerprint})},
+            ports={f"{p.target}/{p.protocol}": p.published for p in svc.ports},
+            mounts=self._mounts(instance.id, prefix, svc),
+            healthcheck=svc.healthcheck, **self._network_options(svc, network, prefix),
+            working_dir=svc.working_dir, user=svc.user, hostname=svc.hostname,
+            restart_policy={"Name": svc.restart} if svc.restart else None,
+            privileged=svc.privileged, cap_add=svc.cap_add or None,
+            devices=svc.devices or None, **self._modes(svc, prefix),
+            mem_limit=svc.limits["memory"], memswap_limit=svc.limits["memswap"],
+            nano_cpus=svc.limits["nano_cpus"], pids_limit=svc.limits["pids"]),
+            lambda: self._by_service(instance.id)[0].get(svc.name), fingerprint)
 
     def _network_options(self, svc: ServiceSpec, network: str, prefix: str) -> dict:
         """The instance's own network, unless the manifest chose a network_mode."""
@@ -344,19 +563,46 @@ class DockerBackend(Backend):
         return mode
 
     def _containers(self, instance_id: str) -> list:
-        return self.client.containers.list(all=True, filters=self._ours(instance_id))
+        return self.client.containers.list(all=True, filters=self._ours(instance_id),
+                                           ignore_removed=True)  # one removed while listing
 
-    def _wait_until_ready(self, spec: ComposeSpec, names: list, instance_id: str,
-                          ctx: OperationContext, watch: SteadyWatch) -> None:
+    def _by_service(self, instance_id: str) -> tuple[dict, dict]:
+        """The instance's containers by compose service: (current, set aside by an update)."""
+        aside = self._prefix(instance_id) + ASIDE_MARK
+        current, previous = {}, {}
+        for container in self._containers(instance_id):
+            group = previous if container.name.startswith(aside) else current
+            group[container.labels.get(SERVICE_LABEL)] = container
+        return current, previous
+
+    @staticmethod
+    def _discard(obj) -> None:
+        """Remove a container (with its anonymous volumes) or a swarm service; None, one already
+        gone, or a container whose removal is under way (409: a swarm task's), is fine."""
+        if obj is None:
+            return
+        container = isinstance(obj, Container)
+        try:
+            obj.remove(**({"force": True, "v": True} if container else {}))
+        except docker_errors.NotFound:
+            pass
+        except docker_errors.APIError as exc:
+            if not (container and exc.status_code == 409):
+                raise
+
+    def _wait_until_ready(self, names: list, instance_id: str, ctx: OperationContext,
+                          watch: SteadyWatch) -> None:
         """Until the named services' containers are healthy, or, without a healthcheck, have
         kept running for `steady_seconds`; a container that exits fails the operation with
-        its last log lines."""
+        its last log lines, one that is gone (Vanished) at once."""
         while names:
-            containers = {c.labels.get(SERVICE_LABEL): c for c in self._containers(instance_id)}
+            containers = self._by_service(instance_id)[0]
             waiting = []
             for name in names:
                 container = containers.get(name)
-                state = container.attrs.get("State", {}) if container else {}
+                if container is None:  # each was made before it is waited for
+                    raise Vanished(name)
+                state = container.attrs.get("State", {})
                 status = state.get("Status")
                 if status in ("exited", "dead"):
                     raise BackendFailure(self._exit_description(name, container, state))
@@ -381,41 +627,59 @@ class DockerBackend(Backend):
 
     # swarm mode: services on a swarm
 
-    def _realize_services(self, instance, manifest, spec, network, ctx) -> None:
-        prefix = self._prefix(instance.id)
-        existing = {s.attrs["Spec"]["Labels"].get(SERVICE_LABEL): s for s in self._services(instance.id)}
+    def _realize_services(self, instance, manifest, spec, network, ctx, update: bool) -> None:
+        try:
+            self._recreating_once(lambda: self._replace_services(instance, manifest, spec,
+                                                                 network, ctx), ctx)
+        except BackendFailure as failure:
+            if not update:
+                raise
+            # No rollback on a swarm: a service whose fingerprint changed is removed and created
+            # anew, not updated in place (so the swarm's own update rollback has nothing to go
+            # back to), and the old one is gone by the time the new one fails.
+            raise BackendFailure(f"update failed and a swarm instance cannot be rolled back, so "
+                                 f"it may not work: {failure}", instance_usable=False) from None
+
+    @_engine_errors
+    def _replace_services(self, instance, manifest, spec, network, ctx) -> None:
+        existing = self._services_by_name(instance.id)
         for svc in spec.services.values():
-            environment = self.environment(instance, manifest, svc)
-            fingerprint = self._fingerprint(svc, environment)
+            environment, fingerprint = self._wanted(instance, manifest, svc)
             service = existing.pop(svc.name, None)
-            if service is not None and service.attrs["Spec"]["Labels"].get(FINGERPRINT_LABEL) != fingerprint:
-                service.remove()
+            if service is not None and labels_of(service).get(FINGERPRINT_LABEL) != fingerprint:
+                self._discard(service)
                 service = None
             if service is None:
-                endpoint = EndpointSpec()
-                endpoint["Ports"] = [{"Protocol": p.protocol, "TargetPort": p.target,
-                                      **({"PublishedPort": p.published} if p.published else {})}
-                                     for p in svc.ports]
-                healthcheck = Healthcheck(test=svc.healthcheck["Test"],
-                                          interval=svc.healthcheck.get("Interval"),
-                                          timeout=svc.healthcheck.get("Timeout"),
-                                          retries=svc.healthcheck.get("Retries"),
-                                          start_period=svc.healthcheck.get("StartPeriod")
-                                          ) if svc.healthcheck else None
-                self.client.services.create(
-                    svc.image, name=f"{prefix}-{svc.name}", command=svc.entrypoint, args=svc.command,
-                    env=[f"{k}={v}" for k, v in environment.items()],
-                    labels=self._labels(instance.id, {SERVICE_LABEL: svc.name,
-                                                      FINGERPRINT_LABEL: fingerprint}),
-                    container_labels={**svc.labels, **self._labels(instance.id, {SERVICE_LABEL: svc.name})},
-                    networks=[NetworkAttachmentConfig(network, aliases=[svc.name])],
-                    endpoint_spec=endpoint, mode=ServiceMode("replicated", replicas=svc.replicas),
-                    healthcheck=healthcheck, mounts=self._mounts(instance.id, prefix, svc),
-                    workdir=svc.working_dir, user=svc.user, hostname=svc.hostname,
-                    resources=self._service_resources(svc), cap_add=svc.cap_add or None)
+                self._create_service(instance, svc, environment, fingerprint, network)
         for leftover in existing.values():
-            leftover.remove()
+            self._discard(leftover)
         self._wait_for_replicas(spec, instance.id, ctx)
+
+    def _create_service(self, instance, svc: ServiceSpec, environment: dict, fingerprint: str,
+                        network: str):
+        prefix = self._prefix(instance.id)
+        endpoint = EndpointSpec()
+        endpoint["Ports"] = [{"Protocol": p.protocol, "TargetPort": p.target,
+                              **({"PublishedPort": p.published} if p.published else {})}
+                             for p in svc.ports]
+        healthcheck = Healthcheck(test=svc.healthcheck["Test"],
+                                  interval=svc.healthcheck.get("Interval"),
+                                  timeout=svc.healthcheck.get("Timeout"),
+                                  retries=svc.healthcheck.get("Retries"),
+                                  start_period=svc.healthcheck.get("StartPeriod")
+                                  ) if svc.healthcheck else None
+        return self._create_or_adopt(lambda: self.client.services.create(
+            svc.image, name=f"{prefix}-{svc.name}", command=svc.entrypoint, args=svc.command,
+            env=[f"{k}={v}" for k, v in environment.items()],
+            labels=self._labels(instance.id, {SERVICE_LABEL: svc.name,
+                                              FINGERPRINT_LABEL: fingerprint}),
+            container_labels={**svc.labels, **self._labels(instance.id, {SERVICE_LABEL: svc.name})},
+            networks=[NetworkAttachmentConfig(network, aliases=[svc.name])],
+            endpoint_spec=endpoint, mode=ServiceMode("replicated", replicas=svc.replicas),
+            healthcheck=healthcheck, mounts=self._mounts(instance.id, prefix, svc),
+            workdir=svc.working_dir, user=svc.user, hostname=svc.hostname,
+            resources=self._service_resources(svc), cap_add=svc.cap_add or None),
+            lambda: self._services_by_name(instance.id).get(svc.name), fingerprint)
 
     @staticmethod
     def _service_resources(svc: ServiceSpec) -> Resources:
@@ -426,14 +690,18 @@ class DockerBackend(Backend):
     def _services(self, instance_id: str) -> list:
         return self._services_matching(self._ours(instance_id))
 
+    def _services_by_name(self, instance_id: str) -> dict:
+        """The instance's swarm services by compose service."""
+        return {labels_of(s).get(SERVICE_LABEL): s for s in self._services(instance_id)}
+
     def _wait_for_replicas(self, spec: ComposeSpec, instance_id: str, ctx: OperationContext) -> None:
         """Until every service has its replicas running, the same tasks for `steady_seconds`."""
         watch = SteadyWatch(self.steady_seconds)
         while True:
-            services = {s.attrs["Spec"]["Labels"].get(SERVICE_LABEL): s for s in self._services(instance_id)}
+            services = self._services_by_name(instance_id)
             short = []
             for name, svc in spec.services.items():
-                tasks = services[name].tasks()
+                tasks = self._tasks(services.get(name), name)
                 broken = [t for t in tasks if t["Status"]["State"] in ("failed", "rejected")]
                 if broken:
                     status = broken[0]["Status"]
@@ -450,16 +718,27 @@ class DockerBackend(Backend):
                 return
             ctx.sleep(watch.wait_hint(self.poll_seconds))
 
+    @staticmethod
+    def _tasks(service, name: str) -> list:
+        """The swarm service's tasks; Vanished when it is gone (each was made before)."""
+        try:
+            if service is not None:
+                return service.tasks()
+        except docker_errors.NotFound:
+            pass
+        raise Vanished(name, "swarm service")
+
     # -- deletion ------------------------------------------------------------------------------
 
-    @_engine_errors
     def deprovision(self, instance, manifest, ctx):
         """Remove every object labelled with the instance id; succeeds when none is left."""
-        for service in self._services(instance.id):
-            service.remove()
-        for container in self._containers(instance.id):
-            container.remove(force=True, v=True)
-        self._remove_when_free(instance.id)
+        self._remove_all(instance.id)
+
+    @_engine_errors
+    def _remove_all(self, instance_id: str) -> None:
+        for obj in [*self._services(instance_id), *self._containers(instance_id)]:
+            self._discard(obj)
+        self._remove_when_free(instance_id)
 
     def _remove_when_free(self, instance_id: str, seconds: float = 60) -> None:
         """Networks and volumes go once the containers using them (swarm tasks too) are gone."""
@@ -502,18 +781,16 @@ class DockerBackend(Backend):
 
     def _published_port(self, instance_id: str, service: str, target: int, swarm: bool) -> int:
         if swarm:
-            for svc in self._services(instance_id):
-                if svc.attrs["Spec"]["Labels"].get(SERVICE_LABEL) == service:
-                    for port in svc.attrs.get("Endpoint", {}).get("Ports", []):
-                        if port.get("TargetPort") == target and port.get("PublishedPort"):
-                            return int(port["PublishedPort"])
-        else:
-            for container in self._containers(instance_id):
-                if container.labels.get(SERVICE_LABEL) == service:
-                    ports = container.attrs["NetworkSettings"]["Ports"] or {}
-                    for key in (f"{target}/tcp", f"{target}/udp"):
-                        for mapping in ports.get(key) or []:
-                            return int(mapping["HostPort"])
+            svc = self._services_by_name(instance_id).get(service)
+            for port in (svc.attrs.get("Endpoint", {}).get("Ports", []) if svc else []):
+                if port.get("TargetPort") == target and port.get("PublishedPort"):
+                    return int(port["PublishedPort"])
+        else:  # the current container: not one an interrupted update left aside
+            container = self._by_service(instance_id)[0].get(service)
+            ports = (container.attrs["NetworkSettings"]["Ports"] or {}) if container else {}
+            for key in (f"{target}/tcp", f"{target}/udp"):
+                for mapping in ports.get(key) or []:
+                    return int(mapping["HostPort"])
         raise BackendFailure(f"service {service!r} of this instance publishes no port {target}")
 
     def unbind(self, instance, binding, manifest, ctx):
@@ -530,11 +807,8 @@ class DockerBackend(Backend):
                               ("network", self.client.networks.list(filters=label)),
                               ("volume", self.client.volumes.list(filters=label))):
             for obj in objects:
-                labels = (obj.attrs.get("Spec", {}).get("Labels") if kind == "service"
-                          else obj.attrs.get("Labels") if kind in ("network", "volume")
-                          else obj.labels) or {}
                 found.append({"kind": kind, "id": obj.id, "name": obj.name,
-                              "instance_id": labels.get(LABEL),
+                              "instance_id": labels_of(obj).get(LABEL),
                               "workload": kind in ("container", "service")})
         return found
 

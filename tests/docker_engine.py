@@ -7,6 +7,7 @@ import io
 import os
 import shutil
 import tarfile
+import uuid
 
 import docker
 import pytest
@@ -16,6 +17,15 @@ from adapters.docker_backend import LABEL
 IMAGE = "esm-test/busybox:latest"
 APPLETS = ("sh", "sleep", "httpd", "echo", "cat", "env", "true", "false", "wget", "ls")
 TEST_PREFIX = "dkr-"  # every instance id a Docker test uses starts with this
+# The instance ids this test process used: its cleanup touches only their objects, since another
+# test run may share the engine (and remove only its own).
+_USED: set = set()
+
+
+def new_instance_id() -> str:
+    instance_id = f"{TEST_PREFIX}{uuid.uuid4().hex[:8]}"
+    _USED.add(instance_id)
+    return instance_id
 
 
 def engine() -> docker.DockerClient:
@@ -63,7 +73,8 @@ def ensure_swarm(client: docker.DockerClient) -> None:
 
 
 def remove_test_objects(client: docker.DockerClient) -> list:
-    """Remove whatever the tests left labelled with a test instance id; returns what it found."""
+    """Remove whatever this process's tests left labelled with their instance ids; returns what
+    it found."""
     found = []
     label = {"label": LABEL}
     try:
@@ -73,12 +84,12 @@ def remove_test_objects(client: docker.DockerClient) -> list:
     for group in (services, client.containers.list(all=True, filters=label)):
         for obj in group:
             labels = obj.attrs.get("Spec", {}).get("Labels") if obj in services else obj.labels
-            if (labels or {}).get(LABEL, "").startswith(TEST_PREFIX):
+            if (labels or {}).get(LABEL) in _USED:
                 found.append(obj.name)
                 obj.remove(**({} if obj in services else {"force": True, "v": True}))
     for group in (client.networks.list(filters=label), client.volumes.list(filters=label)):
         for obj in group:
-            if (obj.attrs.get("Labels") or {}).get(LABEL, "").startswith(TEST_PREFIX):
+            if (obj.attrs.get("Labels") or {}).get(LABEL) in _USED:
                 found.append(obj.name)
                 try:
                     obj.remove()

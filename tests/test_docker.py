@@ -1,7 +1,6 @@
 """The Docker backend against a real engine: compose manifests as containers, swarm manifests
 as services; everything labelled, found again after a restart, removed on deprovision."""
 import time
-import uuid
 
 import httpx
 import pytest
@@ -10,7 +9,7 @@ import yaml
 from adapters.docker_backend import BROKER_LABEL, LABEL
 from esm.config import Settings
 from tests.conftest import assert_osb_error
-from tests.docker_engine import IMAGE, TEST_PREFIX, ensure_swarm
+from tests.docker_engine import IMAGE, ensure_swarm, new_instance_id
 from tests.osb import (PLAN_ID, SERVICE_ID, bind, deprovision, dummy_service, poll, provision,
                        unbind, update)
 from tests.server import broker
@@ -52,7 +51,7 @@ def register(api, manifest, manifest_type="docker-compose", endpoints=None, **pl
 
 
 def new_id():
-    return f"{TEST_PREFIX}{uuid.uuid4().hex[:8]}"
+    return new_instance_id()
 
 
 def labelled(client, instance_id):
@@ -247,7 +246,9 @@ def test_force_delete_removes_the_docker_objects_of_a_failed_instance(docker_api
     api, iid = docker_api, new_id()
     register(api, {"services": {"job": {"image": IMAGE, "command": ["sh", "-c", "exit 1"]}}})
     assert provision_and_wait(api, iid)["state"] == "failed"
-    assert labelled(client, iid)["networks"]  # what the failed provision made is still there
+    assert not any(labelled(client, iid).values())  # the failed provision removed what it made
+    broker_id = api.get("/v2/et/orphans").json()["broker_id"]  # as if that removal had failed:
+    client.containers.create(IMAGE, ["sleep", "60"], labels={LABEL: iid, BROKER_LABEL: broker_id})
     result = api.delete(f"/v2/et/service_instances/{iid}").json()
     assert result["backend"] == "removed"
     assert not any(labelled(client, iid).values())
