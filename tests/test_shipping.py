@@ -79,3 +79,11 @@ def test_the_service_catalog_registration_points_at_the_service_with_the_secret(
     assert broker["spec"]["url"].split("//")[1].split(".")[0] in services
     assert broker["spec"]["authInfo"]["basic"]["secretRef"]["name"] == by_kind["Secret"]["metadata"]["name"]
     assert by_kind["StatefulSet"]["spec"]["volumeClaimTemplates"]
+
+
+def test_ci_runs_the_readme_test_command_as_written():
+    readme = (ROOT / "README.md").read_text()
+    command = re.search(r"Run the tests with one command.*?```sh\n(.+?)\n```", readme, re.S).group(1)
+    assert "tox" in command
+    ci_lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    assert command.strip() in ci_lines
