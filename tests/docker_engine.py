@@ -3,6 +3,7 @@ reachable): busybox from Debian's busybox-static, imported as esm-test/busybox:l
 Without an engine the Docker tests fail in CI (CI=true) and are skipped elsewhere."""
 from __future__ import annotations
 
+import atexit
 import io
 import os
 import shutil
@@ -40,12 +41,23 @@ def engine() -> docker.DockerClient:
         pytest.skip(message)
 
 
+def _at_exit_undo(undo) -> None:
+    """The test process leaves the engine as it found it: what it turned on is undone at exit."""
+    def run():
+        try:
+            undo()
+        except docker.errors.DockerException:
+            pass  # still in use by another run on the engine: it stays
+    atexit.register(run)
+
+
 def ensure_test_image(client: docker.DockerClient) -> str:
     try:
         client.images.get(IMAGE)
         return IMAGE
     except docker.errors.ImageNotFound:
         pass
+    _at_exit_undo(lambda: client.images.remove(IMAGE))
     busybox = shutil.which("busybox") or "/bin/busybox"
     data = io.BytesIO()
     with tarfile.open(fileobj=data, mode="w") as tar:
@@ -70,6 +82,7 @@ def ensure_test_image(client: docker.DockerClient) -> str:
 def ensure_swarm(client: docker.DockerClient) -> None:
     if client.info().get("Swarm", {}).get("LocalNodeState") != "active":
         client.swarm.init(advertise_addr="127.0.0.1")
+        _at_exit_undo(lambda: client.swarm.leave(force=True))
 
 
 def remove_test_objects(client: docker.DockerClient) -> list:
