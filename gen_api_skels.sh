@@ -7,6 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")"
 out="${1:-clients/python}"
 
+for module in openapi_spec_validator openapi_python_client; do
+  python3 -c "import $module" 2>/dev/null || {
+    echo "gen_api_skels.sh needs $module: pip install -r requirements-test.txt" >&2; exit 1; }
+done
 python3 -m openapi_spec_validator api.yaml
 rm -rf "$out/esm_client"
 mkdir -p "$out"
