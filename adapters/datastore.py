@@ -17,7 +17,7 @@ import os
 import sqlite3
 import threading
 from abc import ABC, abstractmethod
-from typing import Callable, Optional, Type, TypeVar
+from typing import Callable, Optional, Sequence, Type, TypeVar
 
 from esm.models import Record
 
@@ -124,6 +124,48 @@ class Store(ABC):
     def delete(self, record: Record) -> None:
         """Remove the record if the stored version is record.version. VersionConflict."""
 
+    def write_all(self, inserts: Sequence[Record] = (), updates: Sequence[Record] = ()) -> None:
+        """Insert `inserts` (as insert: DuplicateId, DuplicateKey) and compare-and-set `updates`
+        (as update: VersionConflict, DuplicateKey), all or nothing: on success every record's
+        version is set as insert/update set it; on a failure nothing is kept and no record's
+        version changes. Each record appears once.
+
+        This default, for stores without multi-record transactions (MongoDB), is NOT atomic:
+        it writes the records one after the other, inserts first, and when one fails it undoes
+        those already written (deletes the inserted ones, writes back the earlier content of
+        the updated ones, at a newer version) before re-raising. Other readers may see the
+        writes one by one meanwhile; a process crash, or an outage during the undo, leaves the
+        written ones in place (the undo is best effort and logs what it could not undo)."""
+        versions = [r.version for r in (*inserts, *updates)]
+        undo: list[Callable[[], object]] = []
+        try:
+            for record in inserts:
+                self.insert(record)
+                undo.append(functools.partial(self.delete, record))
+            for n, record in enumerate(updates):
+                # the last update needs no undo: when it succeeds, everything has
+                earlier = self.get(type(record), record.id) if n + 1 < len(updates) else None
+                self.update(record)
+                if earlier is not None:
+                    undo.append(functools.partial(self._write_back, earlier, record))
+        except Exception:
+            self._undo(reversed(undo))
+            for record, version in zip((*inserts, *updates), versions):
+                record.version = version
+            raise
+
+    def _write_back(self, earlier: Record, written: Record) -> None:
+        earlier.version = written.version
+        self.update(earlier)
+
+    @staticmethod
+    def _undo(steps) -> None:
+        for step in steps:
+            try:
+                step()
+            except StoreError as exc:
+                log.warning("write_all: one of its writes could not be undone (%s)", exc)
+
     def mutate(self, cls: Type[R], record_id: str, change: Callable[[R], bool],
                current: Optional[R] = None, attempts: int = 100) -> Optional[R]:
         """Read, change, compare-and-set, again on conflict. `change(record)` edits the record
@@ -154,6 +196,14 @@ class Store(ABC):
 def _with_version(record: R, version: int) -> R:
     record.version = version
     return record
+
+
+def _set_versions(inserts: Sequence[Record], updates: Sequence[Record]) -> None:
+    """After a successful write_all: the versions insert and update would have set."""
+    for record in inserts:
+        record.version = 1
+    for record in updates:
+        record.version += 1
 
 
 class InMemoryStore(Store):
@@ -213,25 +263,64 @@ class InMemoryStore(Store):
         for key, value in keys:
             self._keys[(coll, key, value)] = record.id
 
+    # _insert, _update, _saved, _put_back: under self._lock; versions are set by the callers
+    def _insert(self, record: Record) -> None:
+        coll = self._coll(record)
+        if record.id in coll:
+            raise DuplicateId(record.id)
+        self._claim_keys(record)
+        self._seq += 1
+        coll[record.id] = self._entry(record, 1, self._seq)
+
+    def _update(self, record: Record) -> None:
+        coll = self._coll(record)
+        current = coll.get(record.id)
+        if current is None or current[0] != record.version:
+            raise VersionConflict(record.id)
+        self._claim_keys(record)
+        coll[record.id] = self._entry(record, record.version + 1, current[2])
+
+    def _saved(self, record: Record) -> tuple:
+        """What _put_back needs to undo a write of this record."""
+        coll = record.COLLECTION
+        keys = [(k, v) for (c, k, v), owner in self._keys.items() if c == coll and owner == record.id]
+        return coll, record.id, self._docs.get(coll, {}).get(record.id), keys
+
+    def _put_back(self, coll: str, record_id: str, entry: Optional[tuple], keys: list) -> None:
+        self._release_keys(coll, record_id)
+        if entry is None:
+            self._docs.get(coll, {}).pop(record_id, None)
+        else:
+            self._docs[coll][record_id] = entry
+        for key, value in keys:
+            self._keys[(coll, key, value)] = record_id
+
     def insert(self, record):
         with self._lock:
-            coll = self._coll(record)
-            if record.id in coll:
-                raise DuplicateId(record.id)
-            self._claim_keys(record)
-            self._seq += 1
-            coll[record.id] = self._entry(record, 1, self._seq)
+            self._insert(record)
         return _with_version(record, 1)
 
     def update(self, record):
         with self._lock:
-            coll = self._coll(record)
-            current = coll.get(record.id)
-            if current is None or current[0] != record.version:
-                raise VersionConflict(record.id)
-            self._claim_keys(record)
-            coll[record.id] = self._entry(record, record.version + 1, current[2])
+            self._update(record)
         return _with_version(record, record.version + 1)
+
+    def write_all(self, inserts=(), updates=()):
+        # Each write is made (and checked) as insert/update make it, after noting what it
+        # replaces; a failure puts everything back. All under the lock, so that no reader sees
+        # part of it, and the checks see the earlier writes of the same call.
+        with self._lock:
+            saved = []
+            try:
+                for write, records in ((self._insert, inserts), (self._update, updates)):
+                    for record in records:
+                        saved.append(self._saved(record))
+                        write(record)
+            except BaseException:
+                for entry in reversed(saved):
+                    self._put_back(*entry)
+                raise
+        _set_versions(inserts, updates)
 
     def delete(self, record):
         with self._lock:
@@ -489,6 +578,13 @@ class SQLiteStore(Store):
             raise VersionConflict(record.id)
         cls._claim_keys(conn, record)
 
+    @classmethod
+    def _write_rows(cls, conn, inserts: Sequence[Record], updates: Sequence[Record]) -> None:
+        for record in inserts:
+            cls._insert_row(conn, record)
+        for record in updates:
+            cls._update_row(conn, record)
+
     @_unavailable_on_database_errors
     def insert(self, record):
         self._write(not _has_unique_keys(type(record)), self._insert_row, record)
@@ -498,6 +594,11 @@ class SQLiteStore(Store):
     def update(self, record):
         self._write(not _has_unique_keys(type(record)), self._update_row, record)
         return _with_version(record, record.version + 1)
+
+    @_unavailable_on_database_errors
+    def write_all(self, inserts=(), updates=()):
+        self._write(False, self._write_rows, inserts, updates)
+        _set_versions(inserts, updates)
 
     @staticmethod
     def _delete_row(conn, record: Record) -> None:

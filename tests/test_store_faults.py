@@ -97,10 +97,12 @@ def test_a_full_disk_makes_every_write_and_ping_unavailable_until_space_returns(
         failure = write_until_unavailable(store, "full-")
         assert str(failure) == f"SQLite at {disk.path / 'esm.db'}: database or disk is full"
         kept.state = "ready"
-        writes = {  # one statement; a transaction (unique keys)
+        writes = {  # one statement; a transaction (unique keys); several records at once
             "insert": lambda: store.insert(ServiceInstance("plain", parameters=LARGE)),
             "insert with keys": lambda: store.insert(service_type("keyed")),
             "update": lambda: store.update(kept),
+            "write_all": lambda: store.write_all(inserts=[ServiceInstance("all", parameters=LARGE)],
+                                                 updates=[kept]),
         }
         for write in writes.values():
             with pytest.raises(StoreUnavailable, match="database or disk is full"):
