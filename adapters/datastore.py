@@ -360,6 +360,7 @@ CREATE TABLE IF NOT EXISTS ping_probe (id INTEGER PRIMARY KEY, data BLOB NOT NUL
 # Larger than what one record write adds to the WAL (a 2 kB page per table and index touched),
 # so that a disk too full for a record write fails the probe too.
 PROBE_BYTES = 8192
+SYNC_MODES = ("normal", "full")
 
 # sqlite3 errors that are the call's own fault (a constraint, a misuse, a value SQLite refuses),
 # not the database's: every other DatabaseError means the database cannot serve right now
@@ -391,6 +392,9 @@ class SQLiteStore(Store):
     request threads and the operation worker can all use it. Every write is one transaction.
     One ESM process per file: SQLite is not shared between replicas (use MongoDB for that).
 
+    Durability (`synchronous`): "normal" keeps every acknowledged write across a process crash,
+    and across a power loss all but the last second or so (the checkpoint thread fsyncs once a
+    second); "full" fsyncs every commit, so that a power loss loses nothing acknowledged.
     While the disk is full or read-only every call raises StoreUnavailable, and the same store
     works again once the disk does: no restart."""
 
@@ -400,8 +404,14 @@ class SQLiteStore(Store):
     blocking_reads = blocking_writes = False
     CHECKPOINT_SECONDS = 1.0
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, synchronous: str = "normal"):
+        if synchronous not in SYNC_MODES:
+            raise ValueError(f"synchronous must be one of {', '.join(SYNC_MODES)}, got {synchronous!r}")
         self.path = path
+        self.synchronous = synchronous
+        # An fsync per commit waits for the disk: such writes run off the event loop, or every
+        # other request waits behind them (a fetch during provisions: p50 55 ms, not 1.3 ms).
+        self.blocking_writes = synchronous == "full"
         directory = os.path.dirname(os.path.abspath(path))
         os.makedirs(directory, exist_ok=True)
         self._local = threading.local()
@@ -446,7 +456,7 @@ class SQLiteStore(Store):
             # new file; records are mostly well under a page)
             conn.execute("PRAGMA page_size=2048")
             conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")  # durable across a process kill
+            conn.execute(f"PRAGMA synchronous={self.synchronous.upper()}")
             conn.execute("PRAGMA wal_autocheckpoint=0")  # the checkpoint thread does it
             conn.executescript(_SCHEMA)  # by every connection: the first to succeed makes them
         except BaseException:

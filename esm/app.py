@@ -146,7 +146,7 @@ async def _unexpected(_request, exc: Exception) -> ConnexionResponse:
 def create_app(settings: Optional[Settings] = None, store: Optional[Store] = None,
                epm: Optional[EPM] = None, validate_responses: bool = False) -> AsyncApp:
     settings = settings or Settings()
-    store = store if store is not None else store_from_url(settings.store_url)
+    store = store if store is not None else store_from_url(settings.store_url, settings.sqlite_sync)
     broker_id = LazyBrokerId(store, settings.broker_id)
     epm = epm or default_epm(settings, broker_id)
     services = Services.build(settings, store, epm, broker_id)

@@ -11,9 +11,9 @@ from adapters.resources import EPM, DummyBackend
 from esm.config import Settings
 
 
-def store_from_url(url: str) -> Store:
+def store_from_url(url: str, sqlite_sync: str = "normal") -> Store:
     """`memory`, `sqlite:///relative/path.db`, `sqlite:////absolute/path.db` or
-    `mongodb://[user:password@]host[:port]/database`."""
+    `mongodb://[user:password@]host[:port]/database`. `sqlite_sync`: ESM_SQLITE_SYNC."""
     if url == "memory":
         return InMemoryStore()
     if url.startswith(("mongodb://", "mongodb+srv://")):
@@ -23,7 +23,7 @@ def store_from_url(url: str) -> Store:
         path = url[len("sqlite:///"):]
         if not path:
             raise ValueError("ESM_STORE sqlite URL needs a file path: sqlite:///esm-data/esm.db")
-        return SQLiteStore(path)
+        return SQLiteStore(path, synchronous=sqlite_sync)
     scheme = url.split(":", 1)[0]
     raise ValueError(f"ESM_STORE: unsupported store {scheme!r} (use memory, sqlite:///path/file.db "
                      "or mongodb://host:port/database)")
