@@ -421,7 +421,7 @@ class SQLiteStore(Store):
         try:
             self.ping()  # opens the file, makes the tables
         except StoreUnavailable as exc:  # a full or read-only disk may come back: start anyway
-            log.warning("%s; requests get 503 until it can write", exc)
+            log.warning("%s; starting anyway, answering 503 until it works", exc)
         self._closed = threading.Event()
         self._checkpointer = threading.Thread(target=self._checkpoint_forever,
                                               name="esm-sqlite-checkpoint", daemon=True)
