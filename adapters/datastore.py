@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 import sqlite3
 import threading
 from abc import ABC, abstractmethod
-from typing import Callable, Optional, Type, TypeVar
+from typing import Callable, Optional, Sequence, Type, TypeVar
 
 from esm.models import Record
 
 R = TypeVar("R", bound=Record)
+log = logging.getLogger("esm.store")
 
 
 class StoreError(Exception):
@@ -122,6 +124,48 @@ class Store(ABC):
     def delete(self, record: Record) -> None:
         """Remove the record if the stored version is record.version. VersionConflict."""
 
+    def write_all(self, inserts: Sequence[Record] = (), updates: Sequence[Record] = ()) -> None:
+        """Insert `inserts` (as insert: DuplicateId, DuplicateKey) and compare-and-set `updates`
+        (as update: VersionConflict, DuplicateKey), all or nothing: on success every record's
+        version is set as insert/update set it; on a failure nothing is kept and no record's
+        version changes. Each record appears once.
+
+        This default, for stores without multi-record transactions (MongoDB), is NOT atomic:
+        it writes the records one after the other, inserts first, and when one fails it undoes
+        those already written (deletes the inserted ones, writes back the earlier content of
+        the updated ones, at a newer version) before re-raising. Other readers may see the
+        writes one by one meanwhile; a process crash, or an outage during the undo, leaves the
+        written ones in place (the undo is best effort and logs what it could not undo)."""
+        versions = [r.version for r in (*inserts, *updates)]
+        undo: list[Callable[[], object]] = []
+        try:
+            for record in inserts:
+                self.insert(record)
+                undo.append(functools.partial(self.delete, record))
+            for n, record in enumerate(updates):
+                # the last update needs no undo: when it succeeds, everything has
+                earlier = self.get(type(record), record.id) if n + 1 < len(updates) else None
+                self.update(record)
+                if earlier is not None:
+                    undo.append(functools.partial(self._write_back, earlier, record))
+        except Exception:
+            self._undo(reversed(undo))
+            for record, version in zip((*inserts, *updates), versions):
+                record.version = version
+            raise
+
+    def _write_back(self, earlier: Record, written: Record) -> None:
+        earlier.version = written.version
+        self.update(earlier)
+
+    @staticmethod
+    def _undo(steps) -> None:
+        for step in steps:
+            try:
+                step()
+            except StoreError as exc:
+                log.warning("write_all: one of its writes could not be undone (%s)", exc)
+
     def mutate(self, cls: Type[R], record_id: str, change: Callable[[R], bool],
                current: Optional[R] = None, attempts: int = 100) -> Optional[R]:
         """Read, change, compare-and-set, again on conflict. `change(record)` edits the record
@@ -152,6 +196,14 @@ class Store(ABC):
 def _with_version(record: R, version: int) -> R:
     record.version = version
     return record
+
+
+def _set_versions(inserts: Sequence[Record], updates: Sequence[Record]) -> None:
+    """After a successful write_all: the versions insert and update would have set."""
+    for record in inserts:
+        record.version = 1
+    for record in updates:
+        record.version += 1
 
 
 class InMemoryStore(Store):
@@ -211,25 +263,64 @@ class InMemoryStore(Store):
         for key, value in keys:
             self._keys[(coll, key, value)] = record.id
 
+    # _insert, _update, _saved, _put_back: under self._lock; versions are set by the callers
+    def _insert(self, record: Record) -> None:
+        coll = self._coll(record)
+        if record.id in coll:
+            raise DuplicateId(record.id)
+        self._claim_keys(record)
+        self._seq += 1
+        coll[record.id] = self._entry(record, 1, self._seq)
+
+    def _update(self, record: Record) -> None:
+        coll = self._coll(record)
+        current = coll.get(record.id)
+        if current is None or current[0] != record.version:
+            raise VersionConflict(record.id)
+        self._claim_keys(record)
+        coll[record.id] = self._entry(record, record.version + 1, current[2])
+
+    def _saved(self, record: Record) -> tuple:
+        """What _put_back needs to undo a write of this record."""
+        coll = record.COLLECTION
+        keys = [(k, v) for (c, k, v), owner in self._keys.items() if c == coll and owner == record.id]
+        return coll, record.id, self._docs.get(coll, {}).get(record.id), keys
+
+    def _put_back(self, coll: str, record_id: str, entry: Optional[tuple], keys: list) -> None:
+        self._release_keys(coll, record_id)
+        if entry is None:
+            self._docs.get(coll, {}).pop(record_id, None)
+        else:
+            self._docs[coll][record_id] = entry
+        for key, value in keys:
+            self._keys[(coll, key, value)] = record_id
+
     def insert(self, record):
         with self._lock:
-            coll = self._coll(record)
-            if record.id in coll:
-                raise DuplicateId(record.id)
-            self._claim_keys(record)
-            self._seq += 1
-            coll[record.id] = self._entry(record, 1, self._seq)
+            self._insert(record)
         return _with_version(record, 1)
 
     def update(self, record):
         with self._lock:
-            coll = self._coll(record)
-            current = coll.get(record.id)
-            if current is None or current[0] != record.version:
-                raise VersionConflict(record.id)
-            self._claim_keys(record)
-            coll[record.id] = self._entry(record, record.version + 1, current[2])
+            self._update(record)
         return _with_version(record, record.version + 1)
+
+    def write_all(self, inserts=(), updates=()):
+        # Each write is made (and checked) as insert/update make it, after noting what it
+        # replaces; a failure puts everything back. All under the lock, so that no reader sees
+        # part of it, and the checks see the earlier writes of the same call.
+        with self._lock:
+            saved = []
+            try:
+                for write, records in ((self._insert, inserts), (self._update, updates)):
+                    for record in records:
+                        saved.append(self._saved(record))
+                        write(record)
+            except BaseException:
+                for entry in reversed(saved):
+                    self._put_back(*entry)
+                raise
+        _set_versions(inserts, updates)
 
     def delete(self, record):
         with self._lock:
@@ -262,7 +353,19 @@ CREATE INDEX IF NOT EXISTS unique_keys_owner ON unique_keys (collection, owner);
 -- the worker scans operations by state every second; views read an instance's records
 CREATE INDEX IF NOT EXISTS records_state ON records (collection, state);
 CREATE INDEX IF NOT EXISTS records_instance ON records (collection, instance_id);
+-- one row, rewritten by ping(): a real write, so that readiness fails while writes do
+CREATE TABLE IF NOT EXISTS ping_probe (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
 """
+
+# Larger than what one record write adds to the WAL (a 2 kB page per table and index touched),
+# so that a disk too full for a record write fails the probe too.
+PROBE_BYTES = 8192
+SYNC_MODES = ("normal", "full")
+
+# sqlite3 errors that are the call's own fault (a constraint, a misuse, a value SQLite refuses),
+# not the database's: every other DatabaseError means the database cannot serve right now
+_CALL_ERRORS = (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.DataError,
+                sqlite3.NotSupportedError)
 
 
 def _column_values(record: Record) -> tuple:
@@ -270,10 +373,30 @@ def _column_values(record: Record) -> tuple:
     return tuple(v if v is None or isinstance(v, str) else json.dumps(v) for v in _raw_column_values(record))
 
 
+def _unavailable_on_database_errors(method):
+    """A full disk, a read-only file, an I/O error, a lock held past the timeout, a file that
+    cannot be opened: StoreUnavailable (503, retry later), not a traceback."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, _CALL_ERRORS):
+                raise
+            raise StoreUnavailable(f"{self.describe()}: {exc}") from exc
+    return wrapper
+
+
 class SQLiteStore(Store):
     """The default store: one SQLite file in WAL mode, one connection per thread, so the
     request threads and the operation worker can all use it. Every write is one transaction.
-    One ESM process per file: SQLite is not shared between replicas (use MongoDB for that)."""
+    One ESM process per file: SQLite is not shared between replicas (use MongoDB for that).
+
+    Durability (`synchronous`): "normal" keeps every acknowledged write across a process crash,
+    and across a power loss all but the last second or so (the checkpoint thread fsyncs once a
+    second); "full" fsyncs every commit, so that a power loss loses nothing acknowledged.
+    While the disk is full or read-only every call raises StoreUnavailable, and the same store
+    works again once the disk does: no restart."""
 
     # WAL readers never wait for writers, and with synchronous=NORMAL a commit only appends to
     # the WAL (no fsync; the checkpoint thread below does the syncing), so reads and writes
@@ -281,15 +404,24 @@ class SQLiteStore(Store):
     blocking_reads = blocking_writes = False
     CHECKPOINT_SECONDS = 1.0
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, synchronous: str = "normal"):
+        if synchronous not in SYNC_MODES:
+            raise ValueError(f"synchronous must be one of {', '.join(SYNC_MODES)}, got {synchronous!r}")
         self.path = path
+        self.synchronous = synchronous
+        # An fsync per commit waits for the disk: such writes run off the event loop, or every
+        # other request waits behind them (a fetch during provisions: p50 55 ms, not 1.3 ms).
+        self.blocking_writes = synchronous == "full"
         directory = os.path.dirname(os.path.abspath(path))
         os.makedirs(directory, exist_ok=True)
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()
         self._write_lock = threading.Lock()
-        self._conn().executescript(_SCHEMA)
+        try:
+            self.ping()  # opens the file, makes the tables
+        except StoreUnavailable as exc:  # a full or read-only disk may come back: start anyway
+            log.warning("%s; starting anyway, answering 503 until it works", exc)
         self._closed = threading.Event()
         self._checkpointer = threading.Thread(target=self._checkpoint_forever,
                                               name="esm-sqlite-checkpoint", daemon=True)
@@ -300,8 +432,8 @@ class SQLiteStore(Store):
         while not self._closed.wait(self.CHECKPOINT_SECONDS):
             try:
                 self._conn().execute("PRAGMA wal_checkpoint(PASSIVE)")
-            except sqlite3.Error:
-                pass  # busy or closing: the next round does it
+            except (sqlite3.Error, StoreError):
+                pass  # busy, closing, a full or read-only disk: the next round tries again
 
     def describe(self):
         return f"SQLite at {os.path.abspath(self.path)}"
@@ -309,31 +441,65 @@ class SQLiteStore(Store):
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            # isolation_level=None: we issue BEGIN ourselves, so reads never hold a transaction.
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            # smaller pages, fewer bytes per commit: writes 20% faster (takes effect only on a
-            # new file; records are mostly well under a page)
-            conn.execute("PRAGMA page_size=2048")
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")  # durable across a process kill
-            conn.execute("PRAGMA wal_autocheckpoint=0")  # the checkpoint thread does it
+            conn = self._open()
             self._local.conn = conn
             with self._all_lock:
                 self._all.append(conn)
         return conn
 
+    def _open(self) -> sqlite3.Connection:
+        self._refuse_read_only()
+        # isolation_level=None: we issue BEGIN ourselves, so reads never hold a transaction.
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        try:
+            # smaller pages, fewer bytes per commit: writes 20% faster (takes effect only on a
+            # new file; records are mostly well under a page)
+            conn.execute("PRAGMA page_size=2048")
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute(f"PRAGMA synchronous={self.synchronous.upper()}")
+            conn.execute("PRAGMA wal_autocheckpoint=0")  # the checkpoint thread does it
+            conn.executescript(_SCHEMA)  # by every connection: the first to succeed makes them
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _refuse_read_only(self) -> None:
+        """SQLite opens a file it may not write read-only, and shares one WAL index per file
+        among a process's connections: one connection opened while the disk is read-only
+        keeps every write of the process failing after the disk is writable again. So none
+        is opened then (reads fail too); the next call tries again."""
+        for name in (self.path, f"{self.path}-wal", f"{self.path}-shm"):
+            if os.path.exists(name) and not os.access(name, os.W_OK):
+                raise StoreUnavailable(f"{self.describe()}: {name} is read-only")
+
+    def _discard(self, conn: sqlite3.Connection) -> None:
+        """Forget a connection in an unknown state; this thread's next call opens another."""
+        with self._all_lock:
+            if conn in self._all:
+                self._all.remove(conn)
+        if getattr(self._local, "conn", None) is conn:
+            self._local.conn = None
+        try:
+            conn.close()  # rolls back what is left
+        except sqlite3.Error:
+            pass
+
+    @_unavailable_on_database_errors
     def get(self, cls, record_id):
         row = self._conn().execute(
             "SELECT version, doc FROM records WHERE collection=? AND id=?",
             (cls.COLLECTION, record_id)).fetchone()
         return None if row is None else cls.from_doc(json.loads(row[1]), row[0])
 
+    @_unavailable_on_database_errors
     def page(self, cls, limit, after=None):
         rows = self._conn().execute(
             "SELECT version, doc FROM records WHERE collection=? AND id > ? ORDER BY id LIMIT ?",
             (cls.COLLECTION, after or "", limit)).fetchall()
         return [cls.from_doc(json.loads(doc), version) for version, doc in rows]
 
+    @_unavailable_on_database_errors
     def get_by_key(self, cls, key, value):
         row = self._conn().execute(
             "SELECT r.version, r.doc FROM unique_keys k JOIN records r "
@@ -341,6 +507,7 @@ class SQLiteStore(Store):
             "WHERE k.collection=? AND k.key=? AND k.value=?", (cls.COLLECTION, key, value)).fetchone()
         return None if row is None else cls.from_doc(json.loads(row[1]), row[0])
 
+    @_unavailable_on_database_errors
     def find(self, cls, **equals):
         sql = "SELECT version, doc FROM records WHERE collection=?"
         args: list = [cls.COLLECTION]
@@ -357,21 +524,34 @@ class SQLiteStore(Store):
         rows = self._conn().execute(sql, args).fetchall()
         return [cls.from_doc(json.loads(doc), version) for version, doc in rows]
 
-    def _write(self, record: Record, fn):
+    def _write(self, one_statement: bool, fn, *args) -> None:
+        """fn(conn, *args) under the write lock; in one transaction unless it is one statement
+        (atomic by itself: no BEGIN/COMMIT round trips)."""
         conn = self._conn()
         # One writer at a time in this process: SQLite's own busy handler sleeps in growing
         # steps (up to 100 ms) while another connection writes, which made p99 latency 0.5 s.
         with self._write_lock:
-            if not _has_unique_keys(type(record)):
-                return fn(conn)  # one statement: atomic by itself, no BEGIN/COMMIT round trips
+            if one_statement:
+                fn(conn, *args)
+                return
             conn.execute("BEGIN IMMEDIATE")
             try:
-                result = fn(conn)
+                fn(conn, *args)
+                conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                self._rollback(conn)
                 raise
-            conn.execute("COMMIT")
-        return result
+
+    def _rollback(self, conn: sqlite3.Connection) -> None:
+        """SQLite may or may not have rolled back by itself (a full disk, an I/O error, a failed
+        COMMIT): either way the connection must leave the transaction, or it stays in it and
+        every later BEGIN fails."""
+        if not conn.in_transaction:
+            return
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            self._discard(conn)
 
     @staticmethod
     def _claim_keys(conn, record: Record) -> None:
@@ -389,45 +569,70 @@ class SQLiteStore(Store):
                     (coll, key, value)).fetchone()
                 raise DuplicateKey(key, value, owner[0] if owner else "?") from None
 
+    @classmethod
+    def _insert_row(cls, conn, record: Record) -> None:
+        try:
+            conn.execute("INSERT INTO records VALUES (?,?,1,?,?,?)",
+                         (record.COLLECTION, record.id, _dump(record), *_column_values(record)))
+        except sqlite3.IntegrityError:
+            raise DuplicateId(record.id) from None
+        cls._claim_keys(conn, record)
+
+    @classmethod
+    def _update_row(cls, conn, record: Record) -> None:
+        cur = conn.execute(
+            "UPDATE records SET version=version+1, doc=?, state=?, instance_id=? "
+            "WHERE collection=? AND id=? AND version=?",
+            (_dump(record), *_column_values(record), record.COLLECTION, record.id, record.version))
+        if cur.rowcount != 1:
+            raise VersionConflict(record.id)
+        cls._claim_keys(conn, record)
+
+    @classmethod
+    def _write_rows(cls, conn, inserts: Sequence[Record], updates: Sequence[Record]) -> None:
+        for record in inserts:
+            cls._insert_row(conn, record)
+        for record in updates:
+            cls._update_row(conn, record)
+
+    @_unavailable_on_database_errors
     def insert(self, record):
-        def do(conn):
-            try:
-                conn.execute("INSERT INTO records VALUES (?,?,1,?,?,?)",
-                             (record.COLLECTION, record.id, _dump(record), *_column_values(record)))
-            except sqlite3.IntegrityError:
-                raise DuplicateId(record.id) from None
-            self._claim_keys(conn, record)
-        self._write(record, do)
+        self._write(not _has_unique_keys(type(record)), self._insert_row, record)
         return _with_version(record, 1)
 
+    @_unavailable_on_database_errors
     def update(self, record):
-        def do(conn):
-            cur = conn.execute(
-                "UPDATE records SET version=version+1, doc=?, state=?, instance_id=? "
-                "WHERE collection=? AND id=? AND version=?",
-                (_dump(record), *_column_values(record), record.COLLECTION, record.id, record.version))
-            if cur.rowcount != 1:
-                raise VersionConflict(record.id)
-            self._claim_keys(conn, record)
-        self._write(record, do)
+        self._write(not _has_unique_keys(type(record)), self._update_row, record)
         return _with_version(record, record.version + 1)
 
-    def delete(self, record):
-        def do(conn):
-            cur = conn.execute("DELETE FROM records WHERE collection=? AND id=? AND version=?",
-                               (record.COLLECTION, record.id, record.version))
-            if cur.rowcount != 1:
-                raise VersionConflict(record.id)
-            if _has_unique_keys(type(record)):
-                conn.execute("DELETE FROM unique_keys WHERE collection=? AND owner=?",
-                             (record.COLLECTION, record.id))
-        self._write(record, do)
+    @_unavailable_on_database_errors
+    def write_all(self, inserts=(), updates=()):
+        self._write(False, self._write_rows, inserts, updates)
+        _set_versions(inserts, updates)
 
+    @staticmethod
+    def _delete_row(conn, record: Record) -> None:
+        cur = conn.execute("DELETE FROM records WHERE collection=? AND id=? AND version=?",
+                           (record.COLLECTION, record.id, record.version))
+        if cur.rowcount != 1:
+            raise VersionConflict(record.id)
+        if _has_unique_keys(type(record)):
+            conn.execute("DELETE FROM unique_keys WHERE collection=? AND owner=?",
+                         (record.COLLECTION, record.id))
+
+    @_unavailable_on_database_errors
+    def delete(self, record):
+        self._write(not _has_unique_keys(type(record)), self._delete_row, record)
+
+    @staticmethod
+    def _probe(conn) -> None:
+        conn.execute("INSERT OR REPLACE INTO ping_probe VALUES (1, zeroblob(?))", (PROBE_BYTES,))
+
+    @_unavailable_on_database_errors
     def ping(self):
-        try:
-            self._conn().execute("SELECT 1").fetchone()
-        except sqlite3.Error as exc:
-            raise StoreUnavailable(str(exc)) from exc
+        """One small real write (PROBE_BYTES): a read would still answer on a full or
+        read-only disk, where every write fails."""
+        self._write(True, self._probe)
 
     def close(self):
         self._closed.set()

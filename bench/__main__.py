@@ -1,6 +1,7 @@
 """Throughput of the ESM next to the same dummy broker on openbrokerapi, in one run.
 
     python -m bench [--seconds 5] [--connections 16] [--stores memory sqlite mongodb]
+                    [--sqlite-sync normal|full]
 
 Needs wrk (Debian: apt-get install wrk) and, for the peer, `pip install openbrokerapi gunicorn`.
 Starts on loopback: the ESM (runesm.py) on the memory store, on the default SQLite store and on
@@ -84,9 +85,9 @@ def server(cmd: list[str], env: dict, cwd: str):
         proc.wait(10)
 
 
-def esm(store: str, workdir: str):
+def esm(store: str, workdir: str, sqlite_sync: str):
     env = {"ESM_PORT": "{port}", "ESM_BROKER_USERNAME": USER, "ESM_BROKER_PASSWORD": PASSWORD,
-           "ESM_LOG_LEVEL": "WARNING", "ESM_DATA_DIR": workdir}
+           "ESM_LOG_LEVEL": "WARNING", "ESM_DATA_DIR": workdir, "ESM_SQLITE_SYNC": sqlite_sync}
     if store != "default":
         env["ESM_STORE"] = store
     return server([sys.executable, str(ROOT / "runesm.py")], env, workdir)
@@ -171,12 +172,18 @@ def measure(target, prepare, seconds: int, connections: int) -> dict:
     return results
 
 
+def label(store: str, sqlite_sync: str) -> str:
+    return f"esm {store}" + (f" {sqlite_sync}" if store == "sqlite" and sqlite_sync != "normal" else "")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--stores", nargs="+", default=["memory", "sqlite", "mongodb"],
                         choices=["memory", "sqlite", "mongodb"], help="the ESM stores to measure")
+    parser.add_argument("--sqlite-sync", default="normal", choices=["normal", "full"],
+                        help="ESM_SQLITE_SYNC of the SQLite runs (full: an fsync per commit)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("bench needs wrk: apt-get install wrk")
@@ -185,8 +192,9 @@ def main() -> None:
     store_urls = {"memory": lambda: "memory", "sqlite": lambda: "default",
                   "mongodb": lambda: f"{mongo.uri}/bench{time.monotonic_ns()}"}
     try:
-        runs = {f"esm {store}": measure(lambda: esm(store_urls[store](), tempfile.mkdtemp(dir=workdir)),
-                                        prepare_esm, args.seconds, args.connections)
+        runs = {label(store, args.sqlite_sync): measure(
+                    lambda: esm(store_urls[store](), tempfile.mkdtemp(dir=workdir), args.sqlite_sync),
+                    prepare_esm, args.seconds, args.connections)
                 for store in args.stores}
         runs["openbrokerapi"] = measure(lambda: peer(workdir), lambda url: None, args.seconds,
                                         args.connections)

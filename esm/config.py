@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Mapping, Optional
 from urllib.parse import urlsplit
 
+from adapters.datastore import SYNC_MODES as SQLITE_SYNC_MODES
 from adapters.docker_policy import GIB, MIN_MEMORY, normalize_host_path, parse_bytes, parse_cpus
 
 LOOPBACK = "127.0.0.1"
@@ -57,6 +58,7 @@ class Settings:
     password: Optional[str] = None
     data_dir: str = "esm-data"
     store_url: str = "sqlite:///esm-data/esm.db"
+    sqlite_sync: str = "normal"
     max_body_bytes: int = 1024 * 1024
     operation_timeout: int = 3600
     operation_lease: int = 15
@@ -103,6 +105,10 @@ class Settings:
         if not store_url and env.get("ESM_MONGO_HOST"):  # how older ESM deployments said it
             store_url = f"mongodb://{env['ESM_MONGO_HOST']}/esm"
         store_url = store_url or f"sqlite:///{Path(data_dir) / 'esm.db'}"
+        sqlite_sync = (env.get("ESM_SQLITE_SYNC") or "normal").lower()
+        if sqlite_sync not in SQLITE_SYNC_MODES:
+            raise ConfigError(f"ESM_SQLITE_SYNC must be {' or '.join(SQLITE_SYNC_MODES)}, "
+                              f"got {sqlite_sync!r}")
         log_level = (env.get("ESM_LOG_LEVEL") or "INFO").upper()
         if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise ConfigError(f"ESM_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}")
@@ -147,6 +153,7 @@ class Settings:
             password=password,
             data_dir=data_dir,
             store_url=store_url,
+            sqlite_sync=sqlite_sync,
             max_body_bytes=_int(env, "ESM_MAX_BODY_BYTES", 1024 * 1024),
             operation_timeout=_int(env, "ESM_OPERATION_TIMEOUT", 3600),
             operation_lease=_int(env, "ESM_OPERATION_LEASE", 15, minimum=2),

@@ -24,7 +24,7 @@ def store_from_url(url: str, settings: Settings = Settings()) -> Store:
         path = url[len("sqlite:///"):]
         if not path:
             raise ValueError("ESM_STORE sqlite URL needs a file path: sqlite:///esm-data/esm.db")
-        return SQLiteStore(path)
+        return SQLiteStore(path, synchronous=settings.sqlite_sync)
     scheme = url.split(":", 1)[0]
     raise ValueError(f"ESM_STORE: unsupported store {scheme!r} (use memory, sqlite:///path/file.db "
                      "or mongodb://host:port/database)")

@@ -5,6 +5,7 @@ import sys
 import pytest
 
 from esm.config import ConfigError, Settings
+from esm.wiring import store_from_url
 from tests.conftest import service
 from tests.process import RUNESM, BrokerProcess
 
@@ -76,6 +77,7 @@ def test_with_credentials_it_may_listen_on_other_addresses_and_requires_them(tmp
     ({"ESM_MAX_BODY_BYTES": "0"}, "ESM_MAX_BODY_BYTES"),
     ({"ESM_OPERATION_TIMEOUT": "-5"}, "ESM_OPERATION_TIMEOUT"),
     ({"ESM_LOG_LEVEL": "LOUD"}, "ESM_LOG_LEVEL"),
+    ({"ESM_SQLITE_SYNC": "off"}, "ESM_SQLITE_SYNC must be normal or full, got 'off'"),
 ])
 def test_malformed_settings_are_refused_by_name(env, says):
     with pytest.raises(ConfigError, match=says):
@@ -88,3 +90,15 @@ def test_settings_defaults_and_the_password_never_shows_in_repr():
     assert "hunter2" not in repr(settings)
     custom = Settings.from_env({"ESM_DATA_DIR": "/var/lib/esm", "ESM_PORT": "9000"})
     assert custom.store_url == "sqlite:////var/lib/esm/esm.db" and custom.port == 9000
+
+
+@pytest.mark.parametrize("value, pragma", [(None, 1), ("normal", 1), ("FULL", 2)])
+def test_esm_sqlite_sync_sets_how_sqlite_syncs_each_commit(tmp_path, value, pragma):
+    """1 is NORMAL (durable across a crash of the process), 2 FULL (across a power loss too)."""
+    env = {"ESM_STORE": f"sqlite:///{tmp_path}/esm.db", **({"ESM_SQLITE_SYNC": value} if value else {})}
+    settings = Settings.from_env(env)
+    store = store_from_url(settings.store_url, settings.sqlite_sync)
+    try:
+        assert store._conn().execute("PRAGMA synchronous").fetchone() == (pragma,)
+    finally:
+        store.close()

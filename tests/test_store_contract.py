@@ -179,3 +179,60 @@ def test_page_walks_all_records_in_id_order(store):
     assert [r.id for r in store.page(ServiceInstance, 4)] == ["i0", "i1", "i2", "i3"]
     assert [r.id for r in store.page(ServiceInstance, 4, after="i3")] == ["i4", "i5"]
     assert store.page(ServiceInstance, 4, after="i5") == []
+
+
+def test_write_all_inserts_and_updates_and_sets_versions(store):
+    existing = store.insert(ServiceInstance("i1", state="provisioning"))
+    existing.state = "ready"
+    new = ServiceInstance("i2")
+    store.write_all(inserts=[new], updates=[existing])
+    assert (new.version, existing.version) == (1, 2)
+    assert store.get(ServiceInstance, "i2").version == 1
+    stored = store.get(ServiceInstance, "i1")
+    assert (stored.state, stored.version) == ("ready", 2)
+
+
+def test_write_all_with_an_existing_id_leaves_its_update_unapplied(store):
+    existing = store.insert(ServiceInstance("i1", state="provisioning"))
+    store.insert(ServiceInstance("taken"))
+    existing.state = "ready"
+    with pytest.raises(DuplicateId):
+        store.write_all(inserts=[ServiceInstance("fresh"), ServiceInstance("taken")],
+                        updates=[existing])
+    stored = store.get(ServiceInstance, "i1")
+    assert (stored.state, stored.version) == ("provisioning", 1)
+    assert store.get(ServiceInstance, "fresh") is None
+    assert existing.version == 1
+
+
+def test_write_all_with_a_stale_update_leaves_its_inserts_absent(store):
+    store.insert(ServiceInstance("i1", state="provisioning"))
+    stale = store.get(ServiceInstance, "i1")
+    store.update(store.get(ServiceInstance, "i1"))
+    new, other = ServiceInstance("i2"), service_type("s1", "mysql", ("p1",))
+    stale.state = "failed"
+    with pytest.raises(VersionConflict):
+        store.write_all(inserts=[new, other], updates=[stale])
+    assert store.get(ServiceInstance, "i2") is None and store.get(ServiceType, "s1") is None
+    assert store.get(ServiceInstance, "i1").state == "provisioning"
+    assert (new.version, other.version, stale.version) == (0, 0, 1)
+    store.insert(service_type("s2", "mysql", ("p1",)))  # the undone insert holds no keys
+
+
+def test_write_all_undoes_an_earlier_update_when_a_later_one_fails(store):
+    first = store.insert(ServiceInstance("i1", state="provisioning"))
+    second = store.insert(ServiceInstance("i2", state="provisioning"))
+    store.update(store.get(ServiceInstance, "i2"))  # `second` is now stale
+    first.state, second.state = "ready", "ready"
+    with pytest.raises(VersionConflict):
+        store.write_all(updates=[first, second])
+    assert store.get(ServiceInstance, "i1").state == "provisioning"
+    assert (first.version, second.version) == (1, 1)
+
+
+def test_write_all_refuses_a_taken_unique_key_and_writes_nothing(store):
+    store.insert(service_type("s1", "mysql", ("p1",)))
+    with pytest.raises(DuplicateKey):
+        store.write_all(inserts=[ServiceInstance("i1"), service_type("s2", "mysql", ("p2",))])
+    assert store.get(ServiceInstance, "i1") is None and store.get(ServiceType, "s2") is None
+    store.insert(service_type("s3", "redis", ("p2",)))  # p2 was not kept
