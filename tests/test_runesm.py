@@ -97,7 +97,7 @@ def test_esm_sqlite_sync_sets_how_sqlite_syncs_each_commit(tmp_path, value, prag
     """1 is NORMAL (durable across a crash of the process), 2 FULL (across a power loss too)."""
     env = {"ESM_STORE": f"sqlite:///{tmp_path}/esm.db", **({"ESM_SQLITE_SYNC": value} if value else {})}
     settings = Settings.from_env(env)
-    store = store_from_url(settings.store_url, settings.sqlite_sync)
+    store = store_from_url(settings.store_url, settings)
     try:
         assert store._conn().execute("PRAGMA synchronous").fetchone() == (pragma,)
     finally:
