@@ -124,11 +124,6 @@ class Broker:
         backend = self.epm.backend_for(manifest.manifest_type) if manifest else None
         return self._async(backend, manifest, kind, accepts_incomplete)
 
-    def _new_operation(self, kind: str, instance_id: str, caller: Caller, plan: Optional[Plan],
-                       target: dict, binding_id: Optional[str] = None) -> Operation:
-        op = self._operation_record(kind, instance_id, caller, plan, target, binding_id)
-        return self._store_operation(op)
-
     def _operation_record(self, kind: str, instance_id: str, caller: Caller, plan: Optional[Plan],
                           target: dict, binding_id: Optional[str] = None) -> Operation:
         """A new operation record, in progress and leased by this worker (not stored)."""
@@ -146,55 +141,38 @@ class Broker:
                        target={**target, "timeout": seconds}, **self.worker.lease_fields())
         return op
 
-    def _store_operation(self, op: Operation) -> Operation:
-        op = self.store.insert(op)
-        self.worker.metrics.operation_started(op)
-        return op
-
-    def _discard(self, op: Operation) -> None:
+    def _store_claiming(self, op: Operation, subject, expected_version: int, insert: bool,
+                        bumped: tuple = ()) -> None:
+        """Store the new operation and its subject pointing at it, all or nothing, so that no
+        stored operation describes a record that is not there: the subject is inserted, or
+        compare-and-set from `expected_version`. `bumped` records are rewritten as read, so
+        that a concurrent request that read them loses its compare-and-set (a bind serializes
+        against an update or deprovision of its instance). A lost race is _LostRace."""
+        if not insert:
+            subject.version = expected_version
         try:
-            self.store.delete(op)
-        except VersionConflict:
-            pass
-
-    def _claim(self, record, op: Operation, expected_version: int, insert: bool) -> None:
-        """Write the subject pointing at `op`, by compare-and-set; on a lost race, undo the op."""
-        try:
-            if insert:
-                self.store.insert(record)
-            else:
-                record.version = expected_version
-                self.store.update(record)
+            self.store.write_all(inserts=[op, subject] if insert else [op],
+                                 updates=[*([] if insert else [subject]), *bumped])
         except (DuplicateId, VersionConflict):
-            self._discard(op)
             raise _LostRace() from None
-
-    def _touch_instance(self, instance: ServiceInstance, undo) -> None:
-        """Bump the instance's version so that a concurrent update or deprovision, which read
-        the older version, loses its compare-and-set (binds serialize against them)."""
-        try:
-            self.store.update(instance)
-        except VersionConflict:
-            undo()
-            raise _LostRace() from None
+        self.worker.metrics.operation_started(op)
 
     def _busy_bindings(self, instance_id: str) -> list[Binding]:
         return [b for b in self.store.find(Binding, instance_id=instance_id) if b.state in BUSY_BINDING]
 
     def _create(self, op: Operation, subject, existing, is_async: bool, backend: Backend,
-                manifest: Manifest, claimed=lambda: None) -> tuple:
+                manifest: Manifest, bumped: tuple = ()) -> tuple:
         """Store the operation and the new subject it creates (over `existing`, a deleted or
         failed record of the same id), then run it: (operation, subject) as they end up.
-        `claimed` runs once the subject is stored. A synchronous operation of a backend that
+        `bumped`: as for _store_claiming. A synchronous operation of a backend that
         makes nothing of its own runs first and is stored once, finished: if the process dies
         during its call nothing was answered and nothing is left to resume or clean up, and
         two writes are saved."""
         at_once = not is_async and not backend.owns_resources
         if at_once:
             op, subject = self.worker.run_unstored(op, subject, manifest)
-        self._store_operation(op)
-        self._claim(subject, op, existing.version if existing else 0, insert=existing is None)
-        claimed()
+        self._store_claiming(op, subject, existing.version if existing else 0,
+                             insert=existing is None, bumped=bumped)
         if not at_once:
             return self._run(op, subject, is_async, manifest)
         self.worker.finished(op)
@@ -322,10 +300,10 @@ class Broker:
                            plan: Optional[Plan], target: dict, is_async: bool,
                            **failure_flags) -> tuple[int, dict]:
         """Store the operation, point the instance at it (compare-and-set), run it, answer."""
-        op = self._new_operation(kind, instance.id, caller, plan, target)
+        op = self._operation_record(kind, instance.id, caller, plan, target)
         version = instance.version
         instance.state, instance.operation_id = BUSY_STATE[kind], op.id
-        self._claim(instance, op, version, insert=False)
+        self._store_claiming(op, instance, version, insert=False)
         op, _ = self._run(op, instance, is_async)
         if is_async:
             return 202, {"operation": op.id}
@@ -461,27 +439,11 @@ class Broker:
                           app_guid=body.get("app_guid"),
                           predecessor_binding_id=body.get("predecessor_binding_id"),
                           state="binding", operation_id=op.id, requested=requested)
-        def touch_instance():
-            self._touch_instance(instance, undo=lambda: self._undo_claim(binding, op, existing))
-        op, binding = self._create(op, binding, existing, is_async, backend, manifest, touch_instance)
+        op, binding = self._create(op, binding, existing, is_async, backend, manifest, bumped=(instance,))
         if is_async:
             return 202, {"operation": op.id}
         self._raise_if_failed(op)
         return 201, self._binding_body(binding)
-
-    def _undo_claim(self, record, op: Operation, previous) -> None:
-        """Put the subject back as it was before it was pointed at `op`, and drop `op`."""
-        self._discard(op)
-        current = self.store.get(type(record), record.id)
-        if current is not None and current.operation_id == op.id:
-            try:
-                if previous is None:
-                    self.store.delete(current)
-                else:
-                    previous.version = current.version
-                    self.store.update(previous)
-            except VersionConflict:
-                pass
 
     def _check_predecessor(self, plan: Plan, instance_id: str, predecessor_id: Optional[str]) -> None:
         if predecessor_id is None:
@@ -520,11 +482,10 @@ class Broker:
             raise ConcurrencyError(f"an operation is running on service instance {instance_id!r}")
         stops = binding.operation_id if binding.state == "binding" else None
         _, plan = self.registry.plan(instance.service_id, instance.plan_id)
-        op = self._new_operation("unbind", instance_id, caller, plan, {"stops": stops}, binding_id)
-        previous = Binding.from_doc(binding.to_doc(), binding.version)
+        op = self._operation_record("unbind", instance_id, caller, plan, {"stops": stops}, binding_id)
+        version = binding.version
         binding.state, binding.operation_id = "unbinding", op.id
-        self._claim(binding, op, previous.version, insert=False)
-        self._touch_instance(instance, undo=lambda: self._undo_claim(binding, op, previous))
+        self._store_claiming(op, binding, version, insert=False, bumped=(instance,))
         op, _ = self._run(op, binding, is_async)
         if is_async:
             return 202, {"operation": op.id}
@@ -566,10 +527,10 @@ class Broker:
             raise ConcurrencyError(f"an operation is running on service instance {instance_id!r}")
         _, plan = self.registry.plan(instance.service_id, failed.target.get("plan_id", instance.plan_id))
         target = {k: v for k, v in failed.target.items() if k not in ("timeout", "stops")}
-        op = self._new_operation(failed.kind, instance_id, caller, plan, target, failed.binding_id)
+        op = self._operation_record(failed.kind, instance_id, caller, plan, target, failed.binding_id)
         version = subject.version
         subject.state, subject.operation_id = BUSY_STATE[failed.kind], op.id
-        self._claim(subject, op, version, insert=False)
+        self._store_claiming(op, subject, version, insert=False)
         self.worker.submit(op.id)
         return op.id
 

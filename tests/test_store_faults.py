@@ -13,7 +13,7 @@ import pytest
 
 from adapters.datastore import SQLiteStore, StoreUnavailable
 from esm.config import Settings
-from esm.models import ServiceInstance, ServiceType
+from esm.models import Operation, ServiceInstance, ServiceType
 from tests.conftest import assert_osb_error
 from tests.osb import provision, setup
 from tests.server import broker
@@ -197,7 +197,14 @@ def test_a_provision_on_a_full_disk_gets_503_and_the_same_request_succeeds_later
                 break
         else:
             pytest.fail("100 provisions on a full disk all succeeded")
-        assert_unavailable_then_recovers(api, f"full-{n}", response, disk.free)
+        refused = f"full-{n}"
+        disk.free()
+        # the refused provision left nothing: no operation describes an instance never stored
+        store = api.app.services.store
+        assert store.get(ServiceInstance, refused) is None
+        assert store.find(Operation, instance_id=refused) == []
+        disk.fill()
+        assert_unavailable_then_recovers(api, refused, provision(api, refused), disk.free)
 
 
 def test_a_provision_on_a_read_only_disk_gets_503_and_the_same_request_succeeds_later(disk):

@@ -31,6 +31,15 @@ class RecordingStore(InMemoryStore):
         self._note("update", record)
         return super().update(record)
 
+    def write_all(self, inserts=(), updates=()):
+        """Noted as one entry: these writes are made all or nothing."""
+        before = len(self.writes)
+        for verb, records in (("insert", inserts), ("update", updates)):
+            for record in records:
+                self._note(verb, record)
+        self.writes[before:] = [tuple(self.writes[before:])]
+        return super().write_all(inserts, updates)
+
 
 class ResourceOwningDummy(DummyBackend):
     """Test-only: the dummy backend claiming to own resources; notes what the store held for
@@ -69,8 +78,8 @@ def recording():
 def test_a_sync_provision_without_resources_stores_its_operation_and_instance_once_settled(recording):
     api, store = recording
     assert provision(api, "i1").status_code == 201
-    assert store.writes == [("insert", "operations", "succeeded"),
-                            ("insert", "instances", "ready")]
+    assert store.writes == [(("insert", "operations", "succeeded"),
+                             ("insert", "instances", "ready"))]  # together: all or nothing
 
 
 def test_a_sync_bind_without_resources_stores_its_operation_and_binding_once_settled(recording):
@@ -79,9 +88,9 @@ def test_a_sync_bind_without_resources_stores_its_operation_and_binding_once_set
     store.writes.clear()
     assert api.put(binding_path("i1", "b1"), json={"service_id": "svc-dummy", "plan_id": "plan-a"}
                    ).status_code == 201
-    assert store.writes == [("insert", "operations", "succeeded"),
-                            ("insert", "bindings", "ready"),
-                            ("update", "instances", "ready")]  # serializes against updates
+    assert store.writes == [(("insert", "operations", "succeeded"),
+                             ("insert", "bindings", "ready"),
+                             ("update", "instances", "ready"))]  # serializes against updates
 
 
 def test_a_failing_sync_provision_is_stored_once_failed(recording):
@@ -89,7 +98,7 @@ def test_a_failing_sync_provision_is_stored_once_failed(recording):
     setup(api, {"fail_on": ["provision"]})
     store.writes.clear()
     assert provision(api, "i1").status_code == 502
-    assert store.writes == [("insert", "operations", "failed"), ("insert", "instances", "failed")]
+    assert store.writes == [(("insert", "operations", "failed"), ("insert", "instances", "failed"))]
     assert api.get("/v2/et/service_instances/i1").json()["state"] == "failed"
 
 
@@ -101,8 +110,8 @@ def test_a_backend_that_owns_resources_is_called_after_its_operation_is_stored_i
         store.writes.clear()
         assert provision(api, "i1").status_code == 201
     assert backend.seen == [IN_PROGRESS]
-    assert store.writes == [("insert", "operations", IN_PROGRESS),
-                            ("insert", "instances", "provisioning"),
+    assert store.writes == [(("insert", "operations", IN_PROGRESS),
+                             ("insert", "instances", "provisioning")),
                             ("update", "instances", "ready"),
                             ("update", "operations", "succeeded")]
 
