@@ -29,6 +29,9 @@ log = logging.getLogger("esm.store")
 
 TIMEOUT_MS = 3000  # no request waits longer than a few seconds for an unreachable database
 _SEP = "\x00"
+# "Transaction numbers are only allowed on a replica set member or mongos" (IllegalOperation),
+# and transactions not supported by the storage engine
+NO_TRANSACTIONS = (20, 263)
 
 
 def redact(uri: str) -> str:
@@ -75,6 +78,7 @@ class MongoDB(Store):
         name = database or urlsplit(uri).path.lstrip("/").split("?")[0] or "esm"
         self.db = self.client[name]
         self._indexed: set[str] = set()
+        self._transactions = True  # until the server says it has none
 
     def describe(self) -> str:
         return f"MongoDB at {redact(self.uri)} (database {self.db.name})"
@@ -149,6 +153,46 @@ class MongoDB(Store):
         if result.matched_count != 1:
             raise VersionConflict(record.id)
         return _with_version(record, record.version + 1)
+
+    @_unavailable_on_connection_errors
+    def write_all(self, inserts=(), updates=()):
+        """In one multi-document transaction where the server has them (a replica set, as in
+        production); on a standalone server, the Store default (one by one, undone on failure)."""
+        if not self._transactions:
+            return super().write_all(inserts, updates)
+        for record in (*inserts, *updates):
+            self._coll(type(record))  # indexes are made outside the transaction
+        try:
+            with self.client.start_session() as session:
+                session.with_transaction(lambda s: self._write_all_in(s, inserts, updates))
+        except mongo_errors.OperationFailure as exc:
+            if exc.code not in NO_TRANSACTIONS:
+                raise
+            log.info("MongoDB at %s has no transactions (%s): writing records one by one",
+                     redact(self.uri), exc.code)
+            self._transactions = False
+            return super().write_all(inserts, updates)
+        for record in inserts:
+            _with_version(record, 1)
+        for record in updates:
+            _with_version(record, record.version + 1)
+
+    def _write_all_in(self, session, inserts, updates) -> None:
+        for record in inserts:
+            try:
+                self._coll(type(record)).insert_one(
+                    {"_id": record.id, "o": ObjectId(), **self._document(record, 1)}, session=session)
+            except mongo_errors.DuplicateKeyError as exc:
+                raise self._duplicate_key(type(record), record, exc) from None
+        for record in updates:
+            try:
+                result = self._coll(type(record)).update_one(
+                    {"_id": record.id, "v": record.version},
+                    {"$set": self._document(record, record.version + 1)}, session=session)
+            except mongo_errors.DuplicateKeyError as exc:
+                raise self._duplicate_key(type(record), record, exc) from None
+            if result.matched_count != 1:
+                raise VersionConflict(record.id)
 
     @_unavailable_on_connection_errors
     def delete(self, record):
