@@ -33,7 +33,8 @@ def main() -> int:
         log.info("basic auth on; listening on %s:%d", settings.ip, settings.port)
     else:
         log.warning("no credentials configured (ESM_BROKER_USERNAME/ESM_BROKER_PASSWORD): "
-                    "listening on 127.0.0.1:%d only, without authentication", settings.port)
+                    "listening on %s:%d (loopback) only, without authentication", settings.ip,
+                    settings.port)
     # A request allocates thousands of short-lived objects: with the default threshold (700) the
     # collector runs several times per request. The app's own objects, built once, are moved out
     # of its sight. Together: about 10% more requests per second.

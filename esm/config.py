@@ -1,6 +1,7 @@
 """Settings: the one place that reads the environment."""
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from adapters.datastore import SYNC_MODES as SQLITE_SYNC_MODES
 from adapters.docker_policy import GIB, MIN_MEMORY, normalize_host_path, parse_bytes, parse_cpus
 
 LOOPBACK = "127.0.0.1"
+DOCKER_HOST_SCHEMES = ("unix://", "tcp://", "http://", "https://", "ssh://")
 BROKER_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,15}")  # part of engine object names
 
 
@@ -19,17 +21,74 @@ class ConfigError(ValueError):
     """A setting is missing, malformed or unsafe; the message names the setting."""
 
 
-def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1,
+         maximum: int = 2 ** 31) -> int:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
     try:
-        value = int(raw)
+        value = int(raw.strip())
     except ValueError:
         raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
-    if value < minimum:
-        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    if not minimum <= value <= maximum:
+        raise ConfigError(f"{name} must be from {minimum} to {maximum}, got {value}")
     return value
+
+
+def is_loopback(address: str) -> bool:
+    """localhost, ::1 and all of 127.0.0.0/8 reach this machine only."""
+    if address.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+HOSTNAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*")
+
+
+def _listen_address(raw: str) -> str:
+    try:
+        ipaddress.ip_address(raw.strip("[]"))
+        return raw.strip("[]")
+    except ValueError:
+        if HOSTNAME.fullmatch(raw):
+            return raw
+    raise ConfigError(f"ESM_IP must be an IP address or a host name, got {raw!r}")
+
+
+def _store_url(url: str) -> str:
+    """Checks the form of ESM_STORE (what the store itself checks comes at start)."""
+    if url == "memory":
+        return url
+    if url.startswith("sqlite:///"):
+        if not url[len("sqlite:///"):]:
+            raise ConfigError("ESM_STORE sqlite URL needs a file path, e.g. sqlite:///esm-data/esm.db")
+        return url
+    if url.startswith(("mongodb://", "mongodb+srv://")):
+        hosts = urlsplit(url).netloc.rpartition("@")[2]
+        if not hosts or any(not h for h in hosts.split(",")):
+            raise ConfigError("ESM_STORE mongodb URL needs a host, e.g. mongodb://mongo:27017/esm, "
+                              "got one without")
+        return url
+    raise ConfigError(f"ESM_STORE must be memory, sqlite:///path/file.db or "
+                      f"mongodb://host:port/database, got a {url.split(':', 1)[0]!r} URL")
+
+
+def _writable_folder(folder: Path, setting: str) -> None:
+    """The SQLite file's folder exists and is writable, or can be made (its nearest existing
+    parent is a writable folder)."""
+    existing = folder.absolute()
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ConfigError(f"{setting}: {existing} is not a folder, so {folder} cannot hold the "
+                          "SQLite store")
+    if not os.access(existing, os.W_OK | os.X_OK) or str(existing).startswith(("/proc", "/sys")):
+        raise ConfigError(f"{setting}: cannot write to {existing}, where the SQLite store "
+                          f"{'would be made' if existing != folder.absolute() else 'lives'}; "
+                          "choose a writable folder")
 
 
 def _parsed(env: Mapping[str, str], name: str, default, parse):
@@ -95,8 +154,8 @@ class Settings:
             raise ConfigError(
                 "set both ESM_BROKER_USERNAME and ESM_BROKER_PASSWORD to turn on basic auth, "
                 "or neither to listen on 127.0.0.1 without credentials")
-        ip = env.get("ESM_IP") or LOOPBACK
-        if username is None and ip != LOOPBACK:
+        ip = _listen_address(env.get("ESM_IP") or LOOPBACK)
+        if username is None and not is_loopback(ip):
             raise ConfigError(
                 f"refusing to listen on {ip} without credentials: set ESM_BROKER_USERNAME and "
                 "ESM_BROKER_PASSWORD, or leave ESM_IP unset to listen on 127.0.0.1 only")
@@ -104,7 +163,10 @@ class Settings:
         store_url = env.get("ESM_STORE")
         if not store_url and env.get("ESM_MONGO_HOST"):  # how older ESM deployments said it
             store_url = f"mongodb://{env['ESM_MONGO_HOST']}/esm"
-        store_url = store_url or f"sqlite:///{Path(data_dir) / 'esm.db'}"
+        store_url = _store_url(store_url or f"sqlite:///{Path(data_dir) / 'esm.db'}")
+        if store_url.startswith("sqlite:///"):
+            _writable_folder(Path(store_url[len("sqlite:///"):]).parent,
+                             "ESM_STORE" if env.get("ESM_STORE") else "ESM_DATA_DIR")
         sqlite_sync = (env.get("ESM_SQLITE_SYNC") or "normal").lower()
         if sqlite_sync not in SQLITE_SYNC_MODES:
             raise ConfigError(f"ESM_SQLITE_SYNC must be {' or '.join(SQLITE_SYNC_MODES)}, "
@@ -116,6 +178,16 @@ class Settings:
         if log_format not in ("text", "json"):
             raise ConfigError(f"ESM_LOG_FORMAT must be text or json, got {log_format!r}")
         docker_host = env.get("DOCKER_HOST") or None
+        if docker_host and not docker_host.startswith(DOCKER_HOST_SCHEMES):
+            raise ConfigError(f"DOCKER_HOST must start with one of {', '.join(DOCKER_HOST_SCHEMES)}, "
+                              f"got {docker_host!r}")
+        host_address = env.get("ESM_DOCKER_HOST_ADDRESS") or None
+        if host_address is not None:  # it goes into every bind credential's URI
+            try:
+                _listen_address(host_address)
+            except ConfigError:
+                raise ConfigError("ESM_DOCKER_HOST_ADDRESS must be an IP address or a host name, "
+                                  f"got {host_address!r}") from None
         default_address = urlsplit(docker_host).hostname if docker_host and docker_host.startswith(
             ("tcp://", "http://", "https://")) else "127.0.0.1"
         allow_privileged = (env.get("ESM_DOCKER_ALLOW_PRIVILEGED") or "false").lower()
@@ -148,32 +220,34 @@ class Settings:
             raise ConfigError(f"ESM_MONGODB_JOURNAL must be true or false, got {journal!r}")
         return cls(
             ip=ip,
-            port=_int(env, "ESM_PORT", 8080, minimum=0),
+            port=_int(env, "ESM_PORT", 8080, maximum=65535),
             username=username,
             password=password,
             data_dir=data_dir,
             store_url=store_url,
             sqlite_sync=sqlite_sync,
-            max_body_bytes=_int(env, "ESM_MAX_BODY_BYTES", 1024 * 1024),
-            operation_timeout=_int(env, "ESM_OPERATION_TIMEOUT", 3600),
-            operation_lease=_int(env, "ESM_OPERATION_LEASE", 15, minimum=2),
-            worker_threads=_int(env, "ESM_WORKER_THREADS", 32),
+            max_body_bytes=_int(env, "ESM_MAX_BODY_BYTES", 1024 * 1024, minimum=1024,
+                                maximum=1024 ** 3),
+            operation_timeout=_int(env, "ESM_OPERATION_TIMEOUT", 3600, maximum=366 * 86400),
+            operation_lease=_int(env, "ESM_OPERATION_LEASE", 15, minimum=2, maximum=3600),
+            worker_threads=_int(env, "ESM_WORKER_THREADS", 32, maximum=1024),
             log_level=log_level,
             log_format=log_format,
             docker_host=docker_host,
-            docker_host_address=env.get("ESM_DOCKER_HOST_ADDRESS") or default_address or "127.0.0.1",
+            docker_host_address=host_address or default_address or "127.0.0.1",
             docker_allow_privileged=allow_privileged == "true",
             docker_allowed_bind_paths=bind_paths,
             broker_id=broker_id,
-            max_manifest_bytes=_int(env, "ESM_MAX_MANIFEST_BYTES", 256 * 1024),
-            max_parameters_bytes=_int(env, "ESM_MAX_PARAMETERS_BYTES", 64 * 1024),
-            docker_max_services=_int(env, "ESM_DOCKER_MAX_SERVICES", 50),
-            docker_max_replicas=_int(env, "ESM_DOCKER_MAX_REPLICAS", 10),
-            docker_max_ports=_int(env, "ESM_DOCKER_MAX_PORTS", 32),
+            max_manifest_bytes=_int(env, "ESM_MAX_MANIFEST_BYTES", 256 * 1024, maximum=64 * 1024 ** 2),
+            max_parameters_bytes=_int(env, "ESM_MAX_PARAMETERS_BYTES", 64 * 1024,
+                                      maximum=64 * 1024 ** 2),
+            docker_max_services=_int(env, "ESM_DOCKER_MAX_SERVICES", 50, maximum=1000),
+            docker_max_replicas=_int(env, "ESM_DOCKER_MAX_REPLICAS", 10, maximum=1000),
+            docker_max_ports=_int(env, "ESM_DOCKER_MAX_PORTS", 32, maximum=1000),
             docker_default_memory=default_memory,
             docker_max_memory=max_memory,
             docker_max_cpus=_parsed(env, "ESM_DOCKER_MAX_CPUS", 2.0, parse_cpus),
-            docker_pids_limit=_int(env, "ESM_DOCKER_PIDS_LIMIT", 1024),
+            docker_pids_limit=_int(env, "ESM_DOCKER_PIDS_LIMIT", 1024, minimum=16, maximum=4194304),
             mongodb_write_concern=write_concern,
             mongodb_journal=journal == "true",
         )
