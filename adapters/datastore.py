@@ -182,6 +182,22 @@ class Store(ABC):
                 continue
         raise VersionConflict(f"{record_id}: gave up after {attempts} concurrent changes")
 
+    def change(self, cls: Type[R], record_id: str, change: Callable[[R], bool],
+               current: Optional[R] = None) -> Optional[R]:
+        """mutate(), answering whether this call wrote: the record as written, or None when
+        `change` declined on the latest read (or there is none). mutate() may call `change`
+        several times (once per lost race); only its last answer was written."""
+        written: list = []
+
+        def tracked(record) -> bool:
+            written.clear()
+            if change(record) is False:
+                return False
+            written.append(record)
+            return True
+        self.mutate(cls, record_id, tracked, current)
+        return written[0] if written else None
+
     def ping(self) -> None:
         """Raise StoreUnavailable when the store does not answer."""
 

@@ -8,7 +8,7 @@ from typing import Callable
 from adapters.datastore import Store, VersionConflict
 from adapters.resources import EPM, BackendFailure, OperationContext
 from esm.errors import NotFound
-from esm.models import IN_PROGRESS, Binding, Manifest, Operation, ServiceInstance
+from esm.models import FORCE_DELETING, IN_PROGRESS, Binding, Manifest, Operation, ServiceInstance
 from esm.operations import Outcome, Worker
 from esm.registry import Registry
 
@@ -27,9 +27,11 @@ class Admin:
         return (manifest, self.epm.backend_for(manifest.manifest_type)) if manifest else (None, None)
 
     def force_delete(self, instance_id: str) -> dict:
-        instance = self.store.get(ServiceInstance, instance_id)
+        instance = self.store.mutate(ServiceInstance, instance_id, _mark_force_deleting)
         if instance is None:
             raise NotFound(f"no service instance {instance_id!r}")
+        # from here no operation can start on it (each claims or bumps the instance's record by
+        # compare-and-set), so the running ones listed next are all there will be
         running = [op for op in self.store.find(Operation, instance_id=instance_id)
                    if op.state == IN_PROGRESS]
         for op in running:  # their workers see this, stop and let go
@@ -103,6 +105,11 @@ class Admin:
             "backend_objects": len(found["backend_objects"]),
             "instances_without_objects": len(found["instances_without_objects"])})
         return found
+
+
+def _mark_force_deleting(instance: ServiceInstance) -> bool:
+    instance.state = FORCE_DELETING
+    return True
 
 
 def _delete_latest(store: Store, record) -> int:

@@ -16,13 +16,13 @@ from adapters.datastore import DuplicateId, Store, VersionConflict
 from adapters.resources import EPM, Backend
 from esm.errors import (AsyncRequired, BackendError, BadRequest, ConcurrencyError, Conflict, Gone,
                         MaintenanceInfoConflict, NotFound, Unprocessable)
-from esm.models import SUCCEEDED, Binding, Manifest, Operation, Plan, ServiceInstance, ServiceType
+from esm.models import FORCE_DELETING, SUCCEEDED, Binding, Manifest, Operation, Plan, ServiceInstance, ServiceType
 from esm.operations import BUSY_STATE, Worker, new_operation_id
 from esm.plan_schemas import TooCostly, first_error
 from esm.registry import Registry
 
 RACE_RETRIES = 20
-BUSY_INSTANCE = ("provisioning", "updating", "deprovisioning")
+BUSY_INSTANCE = ("provisioning", "updating", "deprovisioning", FORCE_DELETING)
 BUSY_BINDING = ("binding", "unbinding")
 
 
@@ -222,8 +222,8 @@ class Broker:
                     return 202, self._provision_body(existing, existing.operation_id)
                 raise ConcurrencyError(f"service instance {instance_id!r} is being provisioned "
                                        "by a concurrent request; retry")
-            if existing.state == "deprovisioning":
-                raise ConcurrencyError(f"service instance {instance_id!r} is being deprovisioned")
+            if existing.state in ("deprovisioning", FORCE_DELETING):
+                raise ConcurrencyError(f"service instance {instance_id!r} is being deleted")
             return 200, self._provision_body(existing)
 
         is_async = self._async(backend, manifest, "provision", accepts_incomplete)
@@ -351,6 +351,9 @@ class Broker:
             if is_async:
                 return 202, {"operation": instance.operation_id}
             raise ConcurrencyError(f"service instance {instance_id!r} is being deprovisioned")
+        if instance.state == FORCE_DELETING:
+            raise ConcurrencyError(f"service instance {instance_id!r} is being force-deleted by an "
+                                   "operator; retry")
         if instance.state == "updating" or self._busy_bindings(instance_id):
             raise ConcurrencyError(f"another operation is running on service instance {instance_id!r}")
         stops = instance.operation_id if instance.state == "provisioning" else None
@@ -362,7 +365,7 @@ class Broker:
         instance = self.store.get(ServiceInstance, instance_id)
         if instance is None or instance.state in ("deleted", "provisioning", "failed"):
             raise NotFound(f"no provisioned service instance {instance_id!r}")
-        if instance.state in ("updating", "deprovisioning"):
+        if instance.state in ("updating", "deprovisioning", FORCE_DELETING):
             raise ConcurrencyError(f"an operation is running on service instance {instance_id!r}")
         body = {"service_id": instance.service_id, "plan_id": instance.plan_id,
                 "parameters": instance.parameters}
@@ -478,7 +481,7 @@ class Broker:
             if is_async:
                 return 202, {"operation": binding.operation_id}
             raise ConcurrencyError(f"service binding {binding_id!r} is being deleted")
-        if instance.state in ("updating", "deprovisioning"):
+        if instance.state in ("updating", "deprovisioning", FORCE_DELETING):
             raise ConcurrencyError(f"an operation is running on service instance {instance_id!r}")
         stops = binding.operation_id if binding.state == "binding" else None
         _, plan = self.registry.plan(instance.service_id, instance.plan_id)

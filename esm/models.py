@@ -162,6 +162,8 @@ class Binding(Record):
 
 
 IN_PROGRESS, SUCCEEDED, FAILED = "in progress", "succeeded", "failed"
+# an instance an operator is force-deleting: no operation may start on it any more
+FORCE_DELETING = "force-deleting"
 
 
 @dataclass

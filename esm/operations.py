@@ -215,7 +215,8 @@ class Worker:
             ctx = OperationContext(should_stop=self._stopper(op, held))
             outcome = waiting(lambda: self._outcome(op, held, instance, binding, ctx, manifest))
             if outcome is None:
-                log.info("operation %s left in progress; it is resumed later", op.id)
+                if not held.lost:
+                    log.info("operation %s left in progress; it is resumed later", op.id)
                 return None
         copies = [op, subject]  # given up by the first settle attempt only: it edits them
 
@@ -291,7 +292,8 @@ class Worker:
             result = self._call_backend(op, instance, binding, ctx, manifest)
         except OperationCancelled:
             if held.lost:
-                log.info("operation %s was taken over by another worker; this one stops", op.id)
+                log.info("operation %s is no longer this worker's (another worker took it over, "
+                         "or an operator ended it); this one stops", op.id)
                 return None
             if self._stopping.is_set() and time.time() <= (op.deadline or float("inf")):
                 return None
@@ -486,18 +488,12 @@ class Worker:
         """Settle the operation if it is still in progress (and, with `held`, still ours at its
         epoch); counted and logged once. The operation as it ends up. Without `held` (an
         operator's force-delete) the owner is kept, so that it can be waited for."""
-        finished = []
         settle = self._change_to_finished(op, outcome, None if held is None else (self.id, held.epoch))
-
-        def change(current) -> bool:
-            if settle(current):
-                finished[:] = [current]
-                return True
-            return False
-        settled = self.store.mutate(Operation, op.id, change, op_copy)
-        if finished:  # this call settled it (not an earlier or a concurrent one)
-            self.finished(finished[0])
-        return settled
+        written = self.store.change(Operation, op.id, settle, op_copy)
+        if written is not None:  # this call settled it (not an earlier or a concurrent one)
+            self.finished(written)
+            return written
+        return self.store.get(Operation, op.id)
 
     @staticmethod
     def _change_to_finished(op: Operation, outcome: Outcome, holder: Optional[tuple] = None):
@@ -530,20 +526,18 @@ class Worker:
         """Prove we still hold the operation (a compare-and-set write); False, and `lost`, when
         it is settled or another worker took it over."""
         proved_at = time.monotonic()
-        renewed = {"ok": False}
 
         def change(op) -> bool:
             if op.state != IN_PROGRESS or (op.owner, op.epoch) != (self.id, held.epoch):
                 return False
             op.lease_expires = time.time() + self.lease
-            renewed["ok"] = True
             return True
-        self.store.mutate(Operation, op_id, change)
-        if renewed["ok"]:
+        renewed = self.store.change(Operation, op_id, change) is not None
+        if renewed:
             held.confirmed = proved_at
         else:
             held.lost = True
-        return renewed["ok"]
+        return renewed
 
     def _reconfirm(self, op_id: str, held: Held) -> None:
         """Renew, waiting while the store is away, until proved, lost, or stopping."""
@@ -613,18 +607,15 @@ class Worker:
 
     def _claim(self, op_id: str) -> Optional[int]:
         """Take the operation over at a new epoch (compare-and-set); the epoch, or None."""
-        claimed: dict = {}
-
         def change(op) -> bool:
             if op.state != IN_PROGRESS or not self._orphaned(op, time.monotonic()):
                 return False
             op.owner, op.lease_expires = self.id, time.time() + self.lease
             op.epoch += 1
             op.attempts += 1
-            claimed["epoch"] = op.epoch
             return True
-        self.store.mutate(Operation, op_id, change)
-        return claimed.get("epoch")
+        claimed = self.store.change(Operation, op_id, change)
+        return None if claimed is None else claimed.epoch
 
     def _force_fail(self, op: Operation, held: Held) -> None:
         log.warning("operation %s is past its deadline and its backend call has not returned", op.id)

@@ -86,7 +86,7 @@ def test_a_replica_frozen_past_its_lease_neither_runs_on_nor_settles_what_was_ta
         assert api_a.get(f"{I}/i1").status_code == 200
         # it ended exactly once: one count, on the replica that took it over
         assert (finished_count(a), finished_count(b)) == (0, 1)
-    assert "was taken over by another worker" in a.output()
+    assert "is no longer this worker's" in a.output()
 
 
 def test_an_outage_of_twice_the_lease_ends_every_acknowledged_operation_as_without_it(replicas):
@@ -194,3 +194,59 @@ def test_a_worker_whose_operation_was_taken_over_writes_nothing_even_inside_its_
     assert store.get(ServiceInstance, "i1").state == "provisioning"  # the subject did not move
     after = store.get(Operation, op.id)
     assert (after.state, after.owner, after.epoch) == ("in progress", "another-replica", 2)
+
+
+def test_two_concurrent_force_deletes_end_the_running_operation_once(replicas):
+    import concurrent.futures
+    a, b, _, uri = replicas
+    with a.client() as api_a, b.client() as api_b:
+        setup(api_a, {"provision_seconds": 5})
+        for n in range(3):
+            assert provision(api_a, f"fd{n}", accepts_incomplete=True).status_code == 202
+            time.sleep(0.5)
+            with concurrent.futures.ThreadPoolExecutor(2) as pool:
+                answers = list(pool.map(lambda api: api.delete(f"/v2/et/service_instances/fd{n}"),
+                                        (api_a, api_b)))
+            assert {r.status_code for r in answers} <= {200, 404}, [r.text for r in answers]
+        time.sleep(1)
+        assert finished_count(a) + finished_count(b) == 3  # one end per provision
+
+
+def test_no_operation_starts_on_an_instance_while_an_operator_force_deletes_it():
+    import threading
+    with broker(Settings(store_url="memory")) as api:
+        # the dummy's deprovision takes 2 s: the force-delete is that long in the backend
+        setup(api, {"deprovision_seconds": 2, "bind_seconds": 1, "update_seconds": 1,
+                    "credentials": {"k": "v"}})
+        assert provision(api, "i1").status_code == 201
+        force = threading.Thread(target=lambda: api.delete("/v2/et/service_instances/i1"))
+        force.start()
+        time.sleep(0.4)
+        during = [bind(api, "i1", "b1", accepts_incomplete=True),
+                  update(api, "i1", accepts_incomplete=True, parameters={"x": 1}),
+                  provision(api, "i1", accepts_incomplete=True),
+                  deprovision(api, "i1", accepts_incomplete=True)]
+        force.join(30)
+        for refused in during:  # 422 ConcurrencyError: no 202, no credentials
+            assert_osb_error(refused, 422, "ConcurrencyError")
+        time.sleep(1.5)  # anything accepted would have ended by now
+        text = api.get("/metrics").text
+        assert 'kind="bind"' not in text and 'kind="update"' not in text
+        assert api.get(binding_path("i1", "b1")).status_code == 404
+
+
+def test_a_deadline_passing_during_an_outage_ends_the_operation_once(replicas):
+    a, b, server, _ = replicas
+    with a.client() as api_a:
+        setup(api_a, {"provision_seconds": 40}, plans=[
+            {"id": PLAN_ID, "name": "a", "description": "Plan A", "maximum_polling_duration": 8},
+            {"id": "plan-b", "name": "b", "description": "Plan B"}])
+        op = provision(api_a, "late", accepts_incomplete=True).json()["operation"]
+        time.sleep(5)
+        server.stop()
+        time.sleep(7)  # the deadline passes while the database is away
+        server.start()
+        final = poll_through_outage(api_a, f"{I}/late", op)
+        assert final["state"] == "failed" and "deadline" in final["description"]
+        time.sleep(2)
+        assert finished_count(a) + finished_count(b) == 1  # it ended once

@@ -236,3 +236,26 @@ def test_write_all_refuses_a_taken_unique_key_and_writes_nothing(store):
         store.write_all(inserts=[ServiceInstance("i1"), service_type("s2", "mysql", ("p2",))])
     assert store.get(ServiceInstance, "i1") is None and store.get(ServiceType, "s2") is None
     store.insert(service_type("s3", "redis", ("p2",)))  # p2 was not kept
+
+
+def test_change_says_whether_this_call_wrote_when_it_lost_a_race_first(store):
+    """store.change's answer is the last decision of its change, the one that was written: a
+    change that said yes, lost a race, and then said no on the fresh read did not write."""
+    store.insert(ServiceInstance("i1", state="provisioning"))
+    calls = []
+
+    def settle_once(instance) -> bool:
+        calls.append(instance.state)
+        if instance.state != "provisioning":
+            return False
+        if len(calls) == 1:  # a concurrent writer gets there first
+            rival = store.get(ServiceInstance, "i1")
+            rival.state = "failed"
+            store.update(rival)
+        instance.state = "ready"
+        return True
+    assert store.change(ServiceInstance, "i1", settle_once) is None
+    assert calls == ["provisioning", "failed"]
+    assert store.get(ServiceInstance, "i1").state == "failed"
+    written = store.change(ServiceInstance, "i1", lambda i: setattr(i, "state", "ready") or True)
+    assert written is not None and written.state == "ready" and written.version == 3
