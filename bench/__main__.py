@@ -1,4 +1,5 @@
-"""Throughput of the ESM next to the same dummy broker on openbrokerapi, in one run.
+"""Throughput of the ESM next to the same dummy broker on openbrokerapi and on the floor (a bare
+ASGI app on the same uvicorn, bench/floor.py), in one run.
 
     python -m bench [--seconds 5] [--connections 16] [--stores memory sqlite mongodb]
                     [--sqlite-sync normal|full]
@@ -96,6 +97,13 @@ def esm(store: str, workdir: str, sqlite_sync: str):
 def peer(workdir: str):
     return server([sys.executable, "-m", "gunicorn", "-w", "1", "-b", "127.0.0.1:{port}",
                    "--log-level", "warning", "bench.peer_openbrokerapi:app"],
+                  {"BENCH_USER": USER, "BENCH_PASSWORD": PASSWORD, "PYTHONPATH": str(ROOT)}, workdir)
+
+
+def floor(workdir: str):
+    """bench/floor.py: the same dummy broker as a bare ASGI app, on the same uvicorn."""
+    return server([sys.executable, "-m", "uvicorn", "bench.floor:app", "--host", "127.0.0.1",
+                   "--port", "{port}", "--log-level", "warning", "--no-access-log"],
                   {"BENCH_USER": USER, "BENCH_PASSWORD": PASSWORD, "PYTHONPATH": str(ROOT)}, workdir)
 
 
@@ -198,19 +206,22 @@ def main() -> None:
                 for store in args.stores}
         runs["openbrokerapi"] = measure(lambda: peer(workdir), lambda url: None, args.seconds,
                                         args.connections)
+        runs["floor"] = measure(lambda: floor(workdir), lambda url: None, args.seconds,
+                                args.connections)
     finally:
         if mongo is not None:
             mongo.remove()
         shutil.rmtree(workdir, ignore_errors=True)
     print(f"{args.connections} connections, {args.seconds} s per endpoint, basic auth on, loopback, "
           f"{os.cpu_count()} cores")
-    print(f"{'endpoint':<16}{'target':<16}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'vs peer':>9}")
+    print(f"{'endpoint':<16}{'target':<16}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
+          f"{'vs peer':>9}{'vs floor':>10}")
     for endpoint in ENDPOINTS:
-        base = runs["openbrokerapi"][endpoint]["rps"]
+        base, bottom = runs["openbrokerapi"][endpoint]["rps"], runs["floor"][endpoint]["rps"]
         for target, results in runs.items():
             r = results[endpoint]
             print(f"{endpoint:<16}{target:<16}{r['rps']:>10.0f}{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}"
-                  f"{r['errors']:>8}{r['rps'] / base:>9.2f}")
+                  f"{r['errors']:>8}{r['rps'] / base:>9.2f}{r['rps'] / bottom:>10.2f}")
     print("JSON " + json.dumps(runs))
 
 
