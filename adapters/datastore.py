@@ -474,6 +474,9 @@ class SQLiteStore(Store):
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute(f"PRAGMA synchronous={self.synchronous.upper()}")
             conn.execute("PRAGMA wal_autocheckpoint=0")  # the checkpoint thread does it
+            # after a burst the WAL is cut back to this size once checkpointed, instead of
+            # keeping the burst's size for good (it filled a small disk by itself)
+            conn.execute("PRAGMA journal_size_limit=4194304")
             conn.executescript(_SCHEMA)  # by every connection: the first to succeed makes them
         except BaseException:
             conn.close()

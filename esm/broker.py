@@ -12,11 +12,11 @@ import json
 from dataclasses import dataclass
 from typing import Optional
 
-from adapters.datastore import DuplicateId, Store, VersionConflict
+from adapters.datastore import DuplicateId, Store, StoreUnavailable, VersionConflict
 from adapters.resources import EPM, Backend
 from esm.errors import (AsyncRequired, BackendError, BadRequest, ConcurrencyError, Conflict, Gone,
                         MaintenanceInfoConflict, NotFound, Unprocessable)
-from esm.models import FORCE_DELETING, SUCCEEDED, Binding, Manifest, Operation, Plan, ServiceInstance, ServiceType
+from esm.models import FORCE_DELETING, IN_PROGRESS, SUCCEEDED, Binding, Manifest, Operation, Plan, ServiceInstance, ServiceType
 from esm.operations import BUSY_STATE, Worker, new_operation_id
 from esm.plan_schemas import TooCostly, first_error
 from esm.registry import Registry
@@ -189,6 +189,9 @@ class Broker:
         if op is None or subject is None:  # an operator force-deleted the instance meanwhile
             raise BackendError(f"{kind} ended without a record: the instance was force-deleted "
                                "by an operator while it ran")
+        if op.state == IN_PROGRESS:  # the store went away before it could be settled
+            raise StoreUnavailable(f"{kind} could not be recorded yet: the store is unavailable; "
+                                   "it goes on once the store is back")
         return op, subject
 
     @staticmethod
@@ -363,7 +366,8 @@ class Broker:
 
     def fetch_instance(self, instance_id: str) -> dict:
         instance = self.store.get(ServiceInstance, instance_id)
-        if instance is None or instance.state in ("deleted", "provisioning", "failed"):
+        if instance is None or instance.state in ("deleted", "provisioning") or (
+                instance.state == "failed" and not self._was_provisioned(instance)):
             raise NotFound(f"no provisioned service instance {instance_id!r}")
         if instance.state in ("updating", "deprovisioning", FORCE_DELETING):
             raise ConcurrencyError(f"an operation is running on service instance {instance_id!r}")
@@ -376,6 +380,13 @@ class Broker:
         if instance.metadata:
             body["metadata"] = instance.metadata
         return body
+
+    def _was_provisioned(self, instance: ServiceInstance) -> bool:
+        """A failed instance whose last operation was not its provision (an update that could
+        not put things back, a failed deprovision) exists: a fetch serves it, and its last
+        operation says it is not usable."""
+        last = self.store.get(Operation, instance.operation_id) if instance.operation_id else None
+        return last is not None and last.kind != "provision"
 
     def instance_last_operation(self, instance_id: str, operation: Optional[str]) -> Operation:
         instance = self.store.get(ServiceInstance, instance_id)

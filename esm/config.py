@@ -76,6 +76,13 @@ def _store_url(url: str) -> str:
                       f"mongodb://host:port/database, got a {url.split(':', 1)[0]!r} URL")
 
 
+def _read_only_file_system(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY) and not str(path).startswith(("/proc", "/sys"))
+    except OSError:
+        return False
+
+
 def _writable_folder(folder: Path, setting: str) -> None:
     """The SQLite file's folder exists and is writable, or can be made (its nearest existing
     parent is a writable folder)."""
@@ -85,6 +92,8 @@ def _writable_folder(folder: Path, setting: str) -> None:
     if not existing.is_dir():
         raise ConfigError(f"{setting}: {existing} is not a folder, so {folder} cannot hold the "
                           "SQLite store")
+    if _read_only_file_system(existing):
+        return  # a disk fault, not a wrong setting: the store starts and answers 503 until it heals
     if not os.access(existing, os.W_OK | os.X_OK) or str(existing).startswith(("/proc", "/sys")):
         raise ConfigError(f"{setting}: cannot write to {existing}, where the SQLite store "
                           f"{'would be made' if existing != folder.absolute() else 'lives'}; "

@@ -250,3 +250,13 @@ def test_a_deadline_passing_during_an_outage_ends_the_operation_once(replicas):
         assert final["state"] == "failed" and "deadline" in final["description"]
         time.sleep(2)
         assert finished_count(a) + finished_count(b) == 1  # it ended once
+
+
+def test_an_instance_whose_deprovision_failed_is_still_fetched_and_says_it_is_unusable():
+    with broker(Settings(store_url="memory")) as api:
+        setup(api, {"fail_on": ["deprovision"]})
+        assert provision(api, "i1").status_code == 201
+        assert deprovision(api, "i1").status_code == 502
+        assert api.get(f"{I}/i1").status_code == 200  # it exists: a 404 would say it is gone
+        last = api.get(f"{I}/i1/last_operation").json()
+        assert (last["state"], last["instance_usable"]) == ("failed", False)

@@ -93,3 +93,21 @@ def test_loopback_is_localhost_and_all_of_127_8_and_the_ipv6_one(address, loopba
 @pytest.mark.parametrize("address", ["localhost", "::1", "127.0.0.2"])
 def test_loopback_addresses_need_no_credentials(address):
     assert Settings.from_env({"ESM_IP": address}).ip == address.strip("[]")
+
+
+def test_a_read_only_file_system_is_a_disk_fault_not_a_wrong_setting(tmp_path):
+    """It starts (and answers 503 until the disk heals); a folder without write permission for
+    this user is refused. Needs root for the mount; skipped elsewhere, failed under CI."""
+    import os
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,ro", "tmpfs", str(folder)],
+                             capture_output=True)
+    if mounted.returncode != 0:
+        if os.environ.get("CI"):
+            pytest.fail(f"cannot mount a tmpfs: {mounted.stderr!r}")
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        assert Settings.from_env({"ESM_DATA_DIR": str(folder)}).data_dir == str(folder)
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)

@@ -214,3 +214,21 @@ def test_a_provision_on_a_read_only_disk_gets_503_and_the_same_request_succeeds_
     with broker(sqlite_settings(disk)) as api:
         response = provision(api, "on-ro")
         assert_unavailable_then_recovers(api, "on-ro", response, lambda: disk.remount("rw"))
+
+
+def test_synchronous_updates_on_a_filling_disk_get_503_never_a_backend_error(disk):
+    """An update stored, run and then not recordable (the disk filled meanwhile) is a 503 with
+    Retry-After, not a 502: it goes on once the store is back."""
+    from tests.osb import update
+    with broker(sqlite_settings(disk)) as api:
+        setup(api)
+        assert provision(api, "u1").status_code == 201
+        disk.fill()
+        answers = [update(api, "u1", parameters={"n": n}) for n in range(40)]
+        disk.free()
+        statuses = {a.status_code for a in answers}
+        assert statuses <= {200, 503}, [a.text for a in answers if a.status_code not in (200, 503)]
+        assert 503 in statuses
+        for refused in (a for a in answers if a.status_code == 503):
+            assert_osb_error(refused, 503, "ServiceUnavailable")
+            assert refused.headers.get("Retry-After")
