@@ -53,7 +53,7 @@ def _listen_address(raw: str) -> str:
         ipaddress.ip_address(raw.strip("[]"))
         return raw.strip("[]")
     except ValueError:
-        if HOSTNAME.fullmatch(raw):
+        if HOSTNAME.fullmatch(raw) and not re.fullmatch(r"[0-9.]+", raw):  # 127.0.0.256: no
             return raw
     raise ConfigError(f"ESM_IP must be an IP address or a host name, got {raw!r}")
 
@@ -63,6 +63,8 @@ def _store_url(url: str) -> str:
     if url == "memory":
         return url
     if url.startswith("sqlite:///"):
+        if "?" in url:
+            raise ConfigError("ESM_STORE: a sqlite URL takes no options (no '?'), got one with")
         if not url[len("sqlite:///"):]:
             raise ConfigError("ESM_STORE sqlite URL needs a file path, e.g. sqlite:///esm-data/esm.db")
         return url
@@ -159,6 +161,9 @@ class Settings:
         env = os.environ if env is None else env
         username = env.get("ESM_BROKER_USERNAME") or None
         password = env.get("ESM_BROKER_PASSWORD") or None
+        if username is not None and ":" in username:
+            raise ConfigError("ESM_BROKER_USERNAME may not contain ':' (HTTP basic auth cannot "
+                              "carry it), got a name with one")
         if (username is None) != (password is None):
             raise ConfigError(
                 "set both ESM_BROKER_USERNAME and ESM_BROKER_PASSWORD to turn on basic auth, "
@@ -174,8 +179,12 @@ class Settings:
             store_url = f"mongodb://{env['ESM_MONGO_HOST']}/esm"
         store_url = _store_url(store_url or f"sqlite:///{Path(data_dir) / 'esm.db'}")
         if store_url.startswith("sqlite:///"):
-            _writable_folder(Path(store_url[len("sqlite:///"):]).parent,
-                             "ESM_STORE" if env.get("ESM_STORE") else "ESM_DATA_DIR")
+            setting = "ESM_STORE" if env.get("ESM_STORE") else "ESM_DATA_DIR"
+            database = Path(store_url[len("sqlite:///"):])
+            if database.is_dir():
+                raise ConfigError(f"{setting}: {database} is a folder; the SQLite store needs a "
+                                  "file path, e.g. sqlite:///esm-data/esm.db")
+            _writable_folder(database.parent, setting)
         sqlite_sync = (env.get("ESM_SQLITE_SYNC") or "normal").lower()
         if sqlite_sync not in SQLITE_SYNC_MODES:
             raise ConfigError(f"ESM_SQLITE_SYNC must be {' or '.join(SQLITE_SYNC_MODES)}, "

@@ -196,8 +196,12 @@ def parse_originating_identity(value: str) -> dict:
             raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels")
     except RecursionError:
         raise ValueError(f"the JSON is nested deeper than {MAX_JSON_DEPTH} levels") from None
-    except (binascii.Error, ValueError) as exc:
-        raise ValueError(f"the value is not base64 of a JSON object ({exc.__class__.__name__})") from None
+    except binascii.Error:
+        raise ValueError("the value after the platform is not valid base64") from None
+    except UnicodeDecodeError:
+        raise ValueError("the base64 value does not decode to UTF-8 text") from None
+    except ValueError:
+        raise ValueError("the base64 value does not decode to a JSON object") from None
     if not isinstance(payload, dict):
         raise ValueError("the decoded value must be a JSON object")
     return {"platform": platform, "value": payload}

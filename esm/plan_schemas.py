@@ -58,8 +58,10 @@ class _LinearTimeRegex:
         try:
             return re2.compile(pattern, self._options)
         except re2.error as exc:
+            reason = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(
+                exc.args[0], bytes) else str(exc)
             raise SchemaRefused(f"pattern {pattern!r} cannot run on the broker's linear-time regex "
-                                f"engine (RE2: no lookaround or backreferences): {exc}") from None
+                                f"engine (RE2: no lookaround or backreferences): {reason}") from None
 
     @functools.lru_cache(maxsize=512)  # patterns are at most MAX_PATTERN_LENGTH characters
     def _compiled(self, pattern: str):

@@ -35,7 +35,7 @@ def _types(value) -> str:
 
 def _size(instance) -> str:
     if isinstance(instance, str):
-        return f"{len(instance)} characters"
+        return f"{len(instance)} character{'' if len(instance) == 1 else 's'}"
     if isinstance(instance, (list, dict)):
         return f"{len(instance)} {'items' if isinstance(instance, list) else 'fields'}"
     return json_type(instance)

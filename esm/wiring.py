@@ -17,9 +17,13 @@ def store_from_url(url: str, settings: Settings = Settings()) -> Store:
     if url == "memory":
         return InMemoryStore()
     if url.startswith(("mongodb://", "mongodb+srv://")):
-        from adapters.mongo_store import MongoDB  # pymongo is loaded only when it is used
-        return MongoDB(url, write_concern=settings.mongodb_write_concern,
-                       journal=settings.mongodb_journal)
+        from adapters.mongo_store import MongoDB, redact  # pymongo is loaded only when used
+        from pymongo.errors import PyMongoError
+        try:
+            return MongoDB(url, write_concern=settings.mongodb_write_concern,
+                           journal=settings.mongodb_journal)
+        except (ValueError, PyMongoError) as exc:  # the driver's own checks of the URI
+            raise ValueError(f"ESM_STORE {redact(url)!r} is not a usable MongoDB URL: {exc}") from None
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///"):]
         if not path:

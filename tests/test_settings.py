@@ -15,11 +15,12 @@ READ = set(re.findall(r'"((?:ESM_|DOCKER_)[A-Z0-9_]+)"', (ROOT / "esm" / "config
 
 BAD = {
     "ESM_PORT": ["0", "70000", "-1", "http", "80.5"],
-    "ESM_IP": ["not an address", "999.1.1.1x", "-host"],
-    "ESM_BROKER_USERNAME": [None],  # alone, without the password
+    "ESM_IP": ["not an address", "999.1.1.1x", "-host", "127.0.0.256"],
+    "ESM_BROKER_USERNAME": [None, "a:b"],  # alone, without the password; with a ':' 
     "ESM_BROKER_PASSWORD": [None],  # alone, without the username
     "ESM_DATA_DIR": ["/proc/esm", "/dev/null/esm"],
-    "ESM_STORE": ["postgres://x", "mongodb://", "mongodb:///esm", "sqlite:///", "mongodb://a,,b/esm"],
+    "ESM_STORE": ["postgres://x", "mongodb://", "mongodb:///esm", "sqlite:///", "mongodb://a,,b/esm",
+                  "sqlite:////tmp", "sqlite:///x.db?mode=ro"],
     "ESM_MONGO_HOST": [","],
     "ESM_MAX_BODY_BYTES": ["0", "10", "2000000000", "1e6"],
     "ESM_MAX_MANIFEST_BYTES": ["0", "999999999999"],
@@ -50,6 +51,8 @@ BAD = {
 def env_for(name, value) -> dict:
     if value is None:
         return {name: "x"}
+    if name == "ESM_BROKER_USERNAME":
+        return {name: value, "ESM_BROKER_PASSWORD": "p"}
     env = {name: value}
     if name == "ESM_MONGO_HOST":
         env["ESM_STORE"] = ""
@@ -72,7 +75,9 @@ def test_a_bad_value_is_refused_naming_the_setting(name, value):
 
 
 @pytest.mark.parametrize("env", [{"ESM_PORT": "70000"}, {"ESM_DATA_DIR": "/proc/esm"},
-                                 {"ESM_STORE": "mongodb://"}, {"ESM_OPERATION_LEASE": "1"}])
+                                 {"ESM_STORE": "mongodb://"}, {"ESM_OPERATION_LEASE": "1"},
+                                 {"ESM_STORE": "mongodb://h/e$m"}, {"ESM_STORE": "mongodb://h:99999/esm"},
+                                 {"ESM_STORE": "mongodb+srv://nonexistent.invalid/esm"}])
 def test_runesm_exits_2_with_one_line_and_no_traceback(tmp_path, env):
     done = subprocess.run([sys.executable, str(ROOT / "runesm.py")], cwd=tmp_path,
                           env={"PATH": "/usr/bin:/bin", **env}, capture_output=True, text=True, timeout=30)
