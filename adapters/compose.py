@@ -4,7 +4,8 @@ the `docker-compose` and `docker-swarm` manifest types, before anything touches 
 Every value is checked for type and range here (a wrong one is a ManifestInvalid naming the
 field, which the registry answers with 400); what a manifest is *allowed* to ask for is the
 Docker policy's decision (adapters/docker_policy.py). Every key accepted is applied by the
-backend: keys a manifest type cannot apply are refused, never ignored.
+backend, but `expose` (it documents ports) and the compose tool's own IGNORED_KEYS; keys a
+manifest type cannot apply are refused, never silently dropped.
 """
 from __future__ import annotations
 
