@@ -489,7 +489,7 @@ class DockerBackend(Backend):
                 self._wait_until_ready([n for n in needs if n in names], instance_id, ctx, watch)
             if container is None:
                 container = create(svc)
-            if svc is not None and container.status != "running":
+            if create is not None and container.status != "running":  # not a rollback's
                 self._join_networks(container, svc, self.network_names(instance_id, spec))
             self._start(container, name, watch)
         self._wait_until_ready(names, instance_id, ctx, watch)
