@@ -4,28 +4,37 @@ the `docker-compose` and `docker-swarm` manifest types, before anything touches 
 Every value is checked for type and range here (a wrong one is a ManifestInvalid naming the
 field, which the registry answers with 400); what a manifest is *allowed* to ask for is the
 Docker policy's decision (adapters/docker_policy.py). Every key accepted is applied by the
-backend: keys a manifest type cannot apply are refused, never ignored.
+backend, but `expose` (it documents ports) and the compose tool's own IGNORED_KEYS; keys a
+manifest type cannot apply are refused, never silently dropped.
 """
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 import shlex
 from dataclasses import dataclass, field
 from typing import Optional
 
-from adapters.docker_policy import DockerPolicy, normalize_host_path, parse_bytes, parse_cpus
+from adapters.docker_policy import (IGNORED_KEYS, MAX_NETWORKS, NETWORK_NAME, REFUSED_KEYS,
+                                    DockerPolicy, normalize_host_path, parse_bytes, parse_cpus)
 from adapters.resources import ManifestInvalid, load_yaml_mapping
 
-TOP_LEVEL_KEYS = {"version", "services", "volumes", "name"}
+# `version` is read and ignored: the keys say what a file means, whichever format it names
+TOP_LEVEL_KEYS = {"version", "services", "volumes", "networks", "name"}
 SERVICE_KEYS = {"image", "command", "entrypoint", "environment", "ports", "volumes", "labels",
                 "healthcheck", "depends_on", "deploy", "working_dir", "user", "hostname",
                 "restart", "privileged", "network_mode", "pid", "ipc", "userns_mode", "uts",
                 "cgroup", "cgroup_parent", "cap_add", "devices", "mem_limit", "memswap_limit",
-                "cpus", "pids_limit"}
+                "cpus", "pids_limit", "networks", "expose", "links", "container_name", "tmpfs",
+                "extra_hosts", "ulimits", "shm_size", "init", "read_only", "cap_drop",
+                "security_opt", "stop_grace_period", "stop_signal", "logging", "domainname",
+                "sysctls", "dns", "dns_search", "dns_opt", "group_add", "tty", "stdin_open"}
 # what a swarm service cannot apply (the engine's service spec has no field for it)
 NOT_FOR_SWARM = {"restart", "privileged", "network_mode", "pid", "ipc", "userns_mode", "uts",
-                 "cgroup", "cgroup_parent", "devices", "memswap_limit"}
+                 "cgroup", "cgroup_parent", "devices", "memswap_limit", "ulimits", "shm_size",
+                 "domainname", "security_opt"}
+NETWORK_KEYS = {"external", "name", "driver", "internal", "labels", "attachable"}
 MODE_KEYS = ("network_mode", "pid", "ipc", "userns_mode", "uts", "cgroup", "cgroup_parent")
 HEALTHCHECK_KEYS = {"test", "interval", "timeout", "retries", "start_period", "disable"}
 DEPLOY_KEYS = {"replicas", "resources"}
@@ -36,8 +45,15 @@ NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 IMAGE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-/:@]*")
 ABSOLUTE_PATH = re.compile(r"/[^\0:]*")
 HOSTNAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+ALIAS = NETWORK_NAME  # a network alias, container_name or link alias: a name on the network
+DNS_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
+CAPABILITY = re.compile(r"(CAP_)?[A-Z_]{2,32}")
+SIGNAL = re.compile(r"(SIG)?[A-Z0-9+-]{2,12}|[0-9]{1,2}")
+SYSCTL = re.compile(r"[a-z0-9_]+(\.[a-z0-9_*-]+)+")
+EXPOSE = re.compile(r"(\d{1,5})(?:-(\d{1,5}))?(?:/(tcp|udp|sctp))?")
 MAX_SERVICE_NAME = {"docker-compose": 63, "docker-swarm": 28}  # swarm names stop at 63 in all
 MAX_DURATION_NS = 86400 * 10 ** 9
+MAX_STOP_GRACE_S = 600
 _DURATION = re.compile(r"^(?:(\d+(?:\.\d+)?)(h|m|s|ms|us))+$")
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(h|ms|m|s|us)")
 _UNITS_NS = {"h": 3600e9, "m": 60e9, "s": 1e9, "ms": 1e6, "us": 1e3}
@@ -87,6 +103,31 @@ class ServiceSpec:
     cgroup: Optional[str] = None
     cgroup_parent: Optional[str] = None
     limits: dict = field(default_factory=dict)  # what the engine gets: DockerPolicy.effective_limits
+    # network (as the manifest names it) -> the names the service has on it: its own, its
+    # container_name, what links and `aliases` give it (none on an external network)
+    networks: dict = field(default_factory=lambda: {"default": []})
+    links: list = field(default_factory=list)  # [service, alias]: aliases of that service
+    container_name: Optional[str] = None  # an alias; the real name stays unique per instance
+    expose: list = field(default_factory=list)  # "8040/tcp": documents ports, publishes none
+    tmpfs: dict = field(default_factory=dict)  # container path -> {"size": bytes, "mode": int}
+    extra_hosts: dict = field(default_factory=dict)  # host name -> IP address
+    ulimits: list = field(default_factory=list)  # {"name", "soft", "hard"}
+    shm_size: Optional[int] = None
+    init: Optional[bool] = None
+    read_only: bool = False
+    cap_drop: list = field(default_factory=list)
+    security_opt: list = field(default_factory=list)
+    stop_grace_period: Optional[int] = None  # nanoseconds
+    stop_signal: Optional[str] = None
+    logging: Optional[dict] = None  # {"driver", "options"}
+    domainname: Optional[str] = None
+    sysctls: dict = field(default_factory=dict)
+    dns: list = field(default_factory=list)
+    dns_search: list = field(default_factory=list)
+    dns_opt: list = field(default_factory=list)
+    group_add: list = field(default_factory=list)
+    tty: bool = False
+    stdin_open: bool = False
 
     def fingerprint(self, environment: dict) -> str:
         """What decides whether a running container still matches the wanted one."""
@@ -95,9 +136,20 @@ class ServiceSpec:
 
 
 @dataclass
+class NetworkSpec:
+    """A top-level network: made per instance, or (external) one the operator made and listed."""
+    name: str  # as the manifest names it
+    external: bool = False
+    engine_name: Optional[str] = None  # an external network's name on the engine
+    internal: bool = False
+    labels: dict = field(default_factory=dict)
+
+
+@dataclass
 class ComposeSpec:
     services: dict  # name -> ServiceSpec, in start order (dependencies first)
     volumes: list  # named volumes declared or used
+    networks: dict = field(default_factory=lambda: {"default": NetworkSpec("default")})
 
 
 def _fail(message: str):
@@ -370,16 +422,328 @@ def _modes(raw: dict, where: str, policy: DockerPolicy, names: set) -> dict:
     return modes
 
 
-def _service(name, raw, policy: DockerPolicy, manifest_type: str, names: set,
-             declared_volumes: dict) -> ServiceSpec:
-    where = f"service {name!r}"
-    swarm = manifest_type == "docker-swarm"
-    if not isinstance(name, str) or not NAME.fullmatch(name) or len(name) > MAX_SERVICE_NAME[manifest_type]:
-        _fail(f"{where}: service names use letters, digits, '_', '.', '-' (at most "
-              f"{MAX_SERVICE_NAME[manifest_type]} characters in {manifest_type} manifests)")
-    if not isinstance(raw, dict):
+def _bool(value, where: str, default=False) -> bool:
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        _fail(f"{where} must be true or false")
+    return value
+
+
+def _labels(value, where: str) -> dict:
+    labels = _mapping(value, where)
+    reserved = sorted(k for k in labels if k.startswith(RESERVED_LABEL_PREFIX))
+    if reserved:
+        _fail(f"{where}: {reserved[0]!r} is reserved for the broker's own labels")
+    return labels
+
+
+def _names(value, where: str, pattern: re.Pattern, max_items: int = 64,
+           numbers: bool = False) -> list:
+    """A list of short strings, each matching `pattern` (a single string is a list of one;
+    with `numbers`, whole numbers count as their digits)."""
+    if value is None:
+        return []
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or len(items) > max_items:
+        _fail(f"{where} must be a list of at most {max_items} strings")
+    items = [str(v) if numbers and _is_int(v) else v for v in items]
+    for item in items:
+        _text(item, where, pattern, 255)
+    return items
+
+
+def _expose(value, where: str) -> list:
+    result = []
+    for item in _names(value, where, EXPOSE, numbers=True):
+        low, high, protocol = EXPOSE.fullmatch(item).groups()
+        if not 1 <= int(low) <= int(high or low) <= 65535:
+            _fail(f"{where}: {item!r} is not a port or a range of ports 1-65535")
+        result.append(f"{low}{'-' + high if high else ''}/{protocol or 'tcp'}")
+    return result
+
+
+def _tmpfs(value, where: str, policy: DockerPolicy, memory: int) -> dict:
+    """`/run` or `/run:size=64m,mode=1777`; sizes never above the memory limit (tmpfs pages are
+    charged to the container), which is also the size of one given none."""
+    mounts = {}
+    for item in _names(value, where, re.compile(r"/[^\0]*"), 16):
+        path, _, text = item.partition(":")
+        options = dict(o.partition("=")[::2] for o in text.split(",")) if text else {}
+        if set(options) - {"size", "mode"}:
+            _fail(f"{where}: {item!r} may set only size and mode")
+        try:
+            size = parse_bytes(options.get("size", memory), f"{where} size")
+            mode = int(options["mode"], 8) if "mode" in options else None
+        except ValueError as exc:
+            _fail(f"{where}: {exc}")
+        if mode is not None and not 0 <= mode <= 0o7777:
+            _fail(f"{where}: mode {options['mode']} is not a file mode")
+        problem = policy.size_problem(f"tmpfs {path}", size, memory)
+        if problem:
+            _fail(f"{where} asks for {problem}: refused")
+        mounts[_container_path(path, where)] = {"size": size, "mode": mode}
+    return mounts
+
+
+def _extra_hosts(value, where: str) -> dict:
+    """`host=ip`, `host:ip` or a mapping; addresses only (not `host-gateway`, which names the
+    engine host itself)."""
+    if isinstance(value, dict):
+        pairs = list(value.items())
+    else:
+        pairs = [item.partition("=" if "=" in item else ":")[::2]
+                 for item in _names(value, where, re.compile(r"[^\0\s]+"))]
+    hosts = {}
+    for host, address in pairs:
+        _text(host, f"{where} host", DNS_NAME, 253)
+        try:
+            hosts[host] = str(ipaddress.ip_address(str(address).strip("[]")))
+        except ValueError:
+            _fail(f"{where}.{host}: {address!r} is not an IP address")
+    return hosts
+
+
+def _ulimits(value, where: str, policy: DockerPolicy, memory: int) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, dict):
+        _fail(f"{where} must be a mapping of limits")
+    limits = []
+    for name, limit in value.items():
+        if _is_int(limit):
+            soft = hard = limit
+        elif isinstance(limit, dict) and set(limit) == {"soft", "hard"}:
+            soft, hard = limit["soft"], limit["hard"]
+        else:
+            _fail(f"{where}.{name} must be a number or a mapping with soft and hard")
+        for number in (soft, hard):
+            if not _is_int(number):
+                _fail(f"{where}.{name}: soft and hard must be whole numbers")
+            problem = policy.ulimit_problem(str(name), number, memory)
+            if problem:
+                _fail(f"{where} asks for {problem}: refused")
+        if soft > hard:
+            _fail(f"{where}.{name}: soft {soft} is above hard {hard}")
+        limits.append({"name": name, "soft": soft, "hard": hard})
+    return limits
+
+
+def _logging(value, where: str, policy: DockerPolicy) -> Optional[dict]:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) - {"driver", "options"}:
+        _fail(f"{where} must be a mapping with driver and options")
+    driver = _text(value.get("driver", "json-file"), f"{where}.driver", max_length=64)
+    options = _mapping(value.get("options"), f"{where}.options")
+    problem = policy.logging_problem(driver, options)
+    if problem:
+        _fail(f"{where} asks for {problem}: refused")
+    return {"driver": driver, "options": options}
+
+
+def _sysctls(value, where: str, policy: DockerPolicy) -> dict:
+    sysctls = _mapping(value, where)
+    for name in sysctls:
+        _text(name, where, SYSCTL, 255)
+        problem = policy.sysctl_problem(name)
+        if problem:
+            _fail(f"{where} asks for {problem}: refused")
+    return sysctls
+
+
+def _security_opt(value, where: str, policy: DockerPolicy) -> list:
+    options = _names(value, where, re.compile(r"[^\0\s]+"), 16)
+    for option in options:
+        problem = policy.security_opt_problem(option)
+        if problem:
+            _fail(f"{where} asks for {problem}: refused (it would weaken the engine's confinement)")
+    return options
+
+
+def _grace_period(value, where: str) -> Optional[int]:
+    """At most MAX_STOP_GRACE: an update waits that long for each container it replaces."""
+    ns = None if value is None else duration_ns(value, where)
+    if ns is not None and ns > MAX_STOP_GRACE_S * 10 ** 9:
+        _fail(f"{where} must be at most {MAX_STOP_GRACE_S}s, got {value!r}")
+    return ns
+
+
+def _signal(value, where: str) -> Optional[str]:
+    return None if value is None else _text(str(value) if _is_int(value) else value, where, SIGNAL, 16)
+
+
+def _own_namespace_options(raw: dict, where: str, policy: DockerPolicy, memory: int) -> dict:
+    """The service keys that change only what the container sees in its own namespaces."""
+    w = lambda key: f"{where}.{key}"  # noqa: E731 - the field named in errors
+    shm = raw.get("shm_size")
+    if shm is not None:
+        try:
+            shm = parse_bytes(shm, w("shm_size"))
+        except ValueError as exc:
+            _fail(str(exc))
+        problem = policy.size_problem("shm_size", shm, memory)
+        if problem:
+            _fail(f"{where} asks for {problem}: refused")
+    grace = raw.get("stop_grace_period")
+    return {
+        "expose": _expose(raw.get("expose"), w("expose")),
+        "tmpfs": _tmpfs(raw.get("tmpfs"), w("tmpfs"), policy, memory),
+        "extra_hosts": _extra_hosts(raw.get("extra_hosts"), w("extra_hosts")),
+        "ulimits": _ulimits(raw.get("ulimits"), w("ulimits"), policy, memory),
+        "shm_size": shm,
+        "init": None if raw.get("init") is None else _bool(raw["init"], w("init")),
+        "read_only": _bool(raw.get("read_only"), w("read_only")),
+        "cap_drop": _names(raw.get("cap_drop"), w("cap_drop"), re.compile(r"ALL|" + CAPABILITY.pattern)),
+        "security_opt": _security_opt(raw.get("security_opt"), w("security_opt"), policy),
+        "stop_grace_period": _grace_period(grace, w("stop_grace_period")),
+        "stop_signal": _signal(raw.get("stop_signal"), w("stop_signal")),
+        "logging": _logging(raw.get("logging"), w("logging"), policy),
+        "domainname": _text(raw.get("domainname"), w("domainname"), DNS_NAME, 253),
+        "sysctls": _sysctls(raw.get("sysctls"), w("sysctls"), policy),
+        "dns": _addresses(raw.get("dns"), w("dns")),
+        "dns_search": _names(raw.get("dns_search"), w("dns_search"), DNS_NAME, 6),
+        "dns_opt": _names(raw.get("dns_opt"), w("dns_opt"), re.compile(r"[a-z0-9-]+(:\d{1,5})?"), 16),
+        "group_add": _names(raw.get("group_add"), w("group_add"), NAME, 32, numbers=True),
+        "tty": _bool(raw.get("tty"), w("tty")),
+        "stdin_open": _bool(raw.get("stdin_open"), w("stdin_open")),
+    }
+
+
+def _addresses(value, where: str) -> list:
+    addresses = _names(value, where, re.compile(r"[0-9A-Fa-f.:]+"), 3)
+    for address in addresses:
+        try:
+            ipaddress.ip_address(address)
+        except ValueError:
+            _fail(f"{where}: {address!r} is not an IP address")
+    return addresses
+
+
+# networks
+
+def _network(name, options, swarm: bool, policy: DockerPolicy) -> NetworkSpec:
+    where = f"network {name!r}"
+    if not isinstance(name, str) or not NETWORK_NAME.fullmatch(name):
+        _fail(f"{where}: network names use letters, digits, '_', '.', '-' (at most 63)")
+    options = {} if options is None else options
+    if not isinstance(options, dict):
         _fail(f"{where} must be a mapping")
-    unknown = sorted(str(k) for k in raw if k not in SERVICE_KEYS and not str(k).startswith("x-"))
+    unknown = sorted(str(k) for k in options if k not in NETWORK_KEYS and not str(k).startswith("x-"))
+    if unknown:  # driver_opts, ipam: host interfaces and subnets are the engine operator's
+        _fail(f"{where}: unsupported keys {', '.join(unknown)}; supported: "
+              f"{', '.join(sorted(NETWORK_KEYS))}")
+    external, engine_name = options.get("external", False), options.get("name")
+    if isinstance(external, dict):  # file format 2.x: external: {name: ...}
+        if set(external) - {"name"}:
+            _fail(f"{where}.external must be true, false or a mapping with name")
+        external, engine_name = True, external.get("name", engine_name)
+    if _bool(external, f"{where}.external"):
+        return _external_network(name, engine_name, options, policy)
+    if engine_name is not None:
+        _fail(f"{where}.name: only an external network is named; the broker names its own "
+              "networks per instance, so that two instances never share one")
+    driver = "overlay" if swarm else "bridge"
+    if options.get("driver", driver) != driver:
+        _fail(f"{where}.driver must be {driver} in a {'docker-swarm' if swarm else 'docker-compose'} "
+              f"manifest, got {options.get('driver')!r}")
+    _bool(options.get("attachable"), f"{where}.attachable")  # swarm networks always are
+    return NetworkSpec(name, internal=_bool(options.get("internal"), f"{where}.internal"),
+                       labels=_labels(options.get("labels"), f"{where}.labels"))
+
+
+def _external_network(name: str, engine_name, options: dict, policy: DockerPolicy) -> NetworkSpec:
+    where = f"network {name!r}"
+    if set(options) - {"external", "name"}:
+        _fail(f"{where}: an external network takes only external and name (the operator made it)")
+    engine_name = _text(engine_name if engine_name is not None else name, f"{where}.name",
+                        NETWORK_NAME, 63)
+    problem = policy.external_network_problem(engine_name)
+    if problem:
+        _fail(f"{where} asks for {problem}: refused")
+    return NetworkSpec(name, external=True, engine_name=engine_name)
+
+
+def _networks(data: dict, swarm: bool, policy: DockerPolicy) -> dict:
+    declared = {} if data.get("networks") is None else data["networks"]
+    if not isinstance(declared, dict):
+        _fail("top-level networks must be a mapping")
+    if len(declared) > MAX_NETWORKS:
+        _fail(f"{len(declared)} networks: at most {MAX_NETWORKS} (each takes a subnet of the engine)")
+    networks = {"default": NetworkSpec("default")}
+    networks.update({name: _network(name, options, swarm, policy) for name, options in declared.items()})
+    return networks
+
+
+def _service_networks(value, where: str, networks: dict) -> dict:
+    """Network -> the aliases the manifest gives the service there; a service naming none joins
+    the instance's default network."""
+    if value is None:
+        return {"default": []}
+    if isinstance(value, list):
+        value = {name: None for name in _names(value, where, NETWORK_NAME, MAX_NETWORKS)}
+    if not isinstance(value, dict) or not value:
+        _fail(f"{where} must be a non-empty list of network names or a mapping")
+    joined = {}
+    for name, options in value.items():
+        if name not in networks:
+            _fail(f"{where} names network {name!r}, which the top-level networks do not declare")
+        options = options or {}
+        if not isinstance(options, dict) or set(options) - {"aliases"}:
+            _fail(f"{where}.{name} supports only aliases (fixed addresses such as ipv4_address "
+                  "would collide when two instances of a plan run side by side)")
+        aliases = _names(options.get("aliases"), f"{where}.{name}.aliases", ALIAS, 16)
+        if aliases and networks[name].external:
+            _fail(f"{where}.{name}.aliases: refused on the external network {name!r} (other "
+                  "instances share it: a name there could take theirs)")
+        joined[name] = aliases
+    return joined
+
+
+def _links(value, where: str, names: set) -> list:
+    """`db` or `db:database`: the alias (by default the service name) resolves to that service."""
+    links = []
+    for item in _names(value, where, re.compile(r"[^\0\s]+")):
+        target, _, alias = item.partition(":")
+        if target not in names:
+            _fail(f"{where} names service {target!r}, which the manifest does not define")
+        links.append([target, _text(alias or target, where, ALIAS, 63)])
+    return links
+
+
+def _assign_aliases(services: dict, networks: dict) -> None:
+    """Each service's names on each of the instance's own networks: its own, its container_name,
+    its `aliases`, and what other services' links call it there; one name, one service."""
+    for svc in services.values():
+        for name, aliases in svc.networks.items():
+            if not networks[name].external:
+                aliases[:0] = [svc.name] + ([svc.container_name] if svc.container_name else [])
+    for svc in services.values():
+        for target, alias in svc.links:
+            shared = [n for n in svc.networks if n in services[target].networks
+                      and not networks[n].external]
+            if not shared:
+                _fail(f"service {svc.name!r} links {target!r}, but they share no network of the instance")
+            for name in shared:
+                services[target].networks[name].append(alias)
+    for name in networks:
+        owner = {}
+        for svc in services.values():
+            for alias in dict.fromkeys(svc.networks.get(name, [])):
+                if owner.setdefault(alias, svc.name) != svc.name:
+                    _fail(f"network {name!r}: the name {alias!r} is given to both services "
+                          f"{owner[alias]!r} and {svc.name!r}")
+    for svc in services.values():
+        svc.networks = {n: list(dict.fromkeys(a)) for n, a in svc.networks.items()}
+
+
+def _check_keys(raw: dict, where: str, swarm: bool) -> None:
+    """Refused keys say why; unknown ones list what is supported; `x-` and IGNORED_KEYS pass."""
+    refused = sorted(k for k in raw if k in REFUSED_KEYS)
+    if refused:
+        _fail(f"{where}: {refused[0]} is refused: {REFUSED_KEYS[refused[0]]}")
+    unknown = sorted(str(k) for k in raw if k not in SERVICE_KEYS and k not in IGNORED_KEYS
+                     and not str(k).startswith("x-"))
     if unknown:
         _fail(f"{where}: unsupported keys {', '.join(unknown)}; supported: "
               f"{', '.join(sorted(SERVICE_KEYS))}")
@@ -388,6 +752,33 @@ def _service(name, raw, policy: DockerPolicy, manifest_type: str, names: set,
               "service cannot apply: refused (use a docker-compose manifest)")
     if "image" not in raw:
         _fail(f"{where} needs an image")
+
+
+def _wiring(raw: dict, where: str, names: set, networks: dict, replicas: int) -> dict:
+    """How the service is reached: its networks, links and container_name."""
+    wiring = {"networks": _service_networks(raw.get("networks"), f"{where}.networks", networks),
+              "links": _links(raw.get("links"), f"{where}.links", names),
+              "container_name": _text(raw.get("container_name"), f"{where}.container_name", ALIAS, 63)}
+    if raw.get("network_mode") is not None:
+        given = [k for k in ("networks", "links", "container_name") if k in raw]
+        if given:
+            _fail(f"{where}: {given[0]} needs a network, and network_mode leaves the container none")
+        wiring["networks"] = {}
+    if wiring["container_name"] and replicas != 1:
+        _fail(f"{where}: container_name names one container; deploy.replicas must be 1")
+    return wiring
+
+
+def _service(name, raw, policy: DockerPolicy, manifest_type: str, names: set,
+             declared_volumes: dict, networks: dict) -> ServiceSpec:
+    where = f"service {name!r}"
+    swarm = manifest_type == "docker-swarm"
+    if not isinstance(name, str) or not NAME.fullmatch(name) or len(name) > MAX_SERVICE_NAME[manifest_type]:
+        _fail(f"{where}: service names use letters, digits, '_', '.', '-' (at most "
+              f"{MAX_SERVICE_NAME[manifest_type]} characters in {manifest_type} manifests)")
+    if not isinstance(raw, dict):
+        _fail(f"{where} must be a mapping")
+    _check_keys(raw, where, swarm)
     deploy = raw.get("deploy") or {}
     if not isinstance(deploy, dict) or set(deploy) - DEPLOY_KEYS:
         _fail(f"{where}.deploy supports only: {', '.join(sorted(DEPLOY_KEYS))}")
@@ -414,10 +805,7 @@ def _service(name, raw, policy: DockerPolicy, manifest_type: str, names: set,
     if restart is not None and restart not in RESTART_POLICIES:
         _fail(f"{where}.restart must be one of {', '.join(RESTART_POLICIES)}, got {restart!r}")
     user = raw.get("user")
-    labels = _mapping(raw.get("labels"), f"{where}.labels")
-    reserved = sorted(k for k in labels if k.startswith(RESERVED_LABEL_PREFIX))
-    if reserved:
-        _fail(f"{where}.labels: {reserved[0]!r} is reserved for the broker's own labels")
+    limits = _limits(raw, where, policy)
     svc = ServiceSpec(
         name=name, image=_text(raw["image"], f"{where}.image", IMAGE, 255),
         command=_strings(raw.get("command"), f"{where}.command"),
@@ -425,7 +813,7 @@ def _service(name, raw, policy: DockerPolicy, manifest_type: str, names: set,
         environment=_mapping(raw.get("environment"), f"{where}.environment"),
         ports=[_port(p, f"{where}.ports") for p in lists["ports"]],
         volumes=[_volume(v, f"{where}.volumes", policy) for v in lists["volumes"]],
-        labels=labels,
+        labels=_labels(raw.get("labels"), f"{where}.labels"),
         healthcheck=_healthcheck(raw.get("healthcheck"), f"{where}.healthcheck"),
         depends_on=depends_on, healthy_dependencies=healthy, replicas=replicas,
         working_dir=_text(raw.get("working_dir"), f"{where}.working_dir", ABSOLUTE_PATH),
@@ -433,11 +821,15 @@ def _service(name, raw, policy: DockerPolicy, manifest_type: str, names: set,
                                              re.compile(r"[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?"), 64),
         hostname=_text(raw.get("hostname"), f"{where}.hostname", HOSTNAME, 63),
         restart=restart, privileged=privileged, cap_add=list(lists["cap_add"]),
-        devices=list(lists["devices"]), limits=_limits(raw, where, policy),
-        **_modes(raw, where, policy, names))
+        devices=list(lists["devices"]), limits=limits, **_modes(raw, where, policy, names),
+        **_wiring(raw, where, names, networks, replicas),
+        **_own_namespace_options(raw, where, policy, limits["memory"]))
     for value in (svc.network_mode, svc.pid, svc.ipc):  # that container must exist first
         if value and value.startswith("service:") and value[8:] not in svc.depends_on:
             svc.depends_on.append(value[8:])
+    for target, _ in svc.links:  # as in compose: a link is a dependency too
+        if target not in svc.depends_on and target != name:
+            svc.depends_on.append(target)
     if svc.network_mode not in (None, "bridge") and svc.ports:
         _fail(f"{where}: ports cannot be published with network_mode {svc.network_mode}")
     for vol in svc.volumes:
@@ -474,6 +866,9 @@ def _start_order(services: dict) -> list:
 def parse_compose(content: str, policy: DockerPolicy, manifest_type: str = "docker-compose") -> ComposeSpec:
     """The normalized manifest; ManifestInvalid naming the first problem."""
     data = load_yaml_mapping(content)
+    for key in ("secrets", "configs"):
+        if key in data:
+            _fail(f"top-level {key} is refused: {REFUSED_KEYS[key]}")
     unknown = sorted(str(k) for k in data if k not in TOP_LEVEL_KEYS and not str(k).startswith("x-"))
     if unknown:
         _fail(f"unsupported top-level keys: {', '.join(unknown)}")
@@ -494,8 +889,10 @@ def parse_compose(content: str, policy: DockerPolicy, manifest_type: str = "dock
         if options not in (None, {}):  # driver options could bind any host path
             _fail(f"volume {name!r}: options are not supported (declare it as {name}: {{}})")
     names = {n for n in raw_services if isinstance(n, str)}
-    services = {name: _service(name, raw, policy, manifest_type, names, declared_volumes)
+    networks = _networks(data, manifest_type == "docker-swarm", policy)
+    services = {name: _service(name, raw, policy, manifest_type, names, declared_volumes, networks)
                 for name, raw in raw_services.items()}
+    _assign_aliases(services, networks)
     for svc in services.values():
         missing = [d for d in svc.depends_on if d not in services]
         if missing:
@@ -504,4 +901,4 @@ def parse_compose(content: str, policy: DockerPolicy, manifest_type: str = "dock
     if ports > policy.max_ports:
         _fail(f"{ports} published ports: at most {policy.max_ports} (ESM_DOCKER_MAX_PORTS)")
     order = _start_order(services)
-    return ComposeSpec({name: services[name] for name in order}, sorted(declared_volumes))
+    return ComposeSpec({name: services[name] for name in order}, sorted(declared_volumes), networks)

@@ -33,10 +33,10 @@ from typing import Callable, Optional, Union
 import docker
 from docker import errors as docker_errors
 from docker.models.containers import Container
-from docker.types import (EndpointSpec, Healthcheck, Mount, NetworkAttachmentConfig, Resources,
-                          ServiceMode)
+from docker.types import (DNSConfig, EndpointSpec, Healthcheck, LogConfig, Mount,
+                          NetworkAttachmentConfig, Resources, ServiceMode, Ulimit)
 
-from adapters.compose import ComposeSpec, ServiceSpec, parse_compose
+from adapters.compose import ComposeSpec, NetworkSpec, ServiceSpec, parse_compose
 from adapters.docker_policy import DockerPolicy, PolicyViolation
 from adapters.parse_cache import ParseCache
 from adapters.resources import (Backend, BackendFailure, BindResult, ManifestInvalid,
@@ -280,15 +280,15 @@ class DockerBackend(Backend):
         swarm = manifest.manifest_type == SWARM
         prefix = self._prefix(instance.id)
         # nothing of what runs changes before this point: a failure here needs no rollback
-        network = self._ensure_network(instance.id, prefix, swarm)
+        networks = self._ensure_networks(instance.id, spec, swarm)
         for volume in spec.volumes:
             self._ensure_volume(instance.id, f"{prefix}-{volume}")
         for svc in spec.services.values():
             self._ensure_image(svc.image)
         if swarm:
-            self._realize_services(instance, manifest, spec, network, ctx, update)
+            self._realize_services(instance, manifest, spec, networks, ctx, update)
         else:
-            self._realize_containers(instance, manifest, spec, network, ctx, update)
+            self._realize_containers(instance, manifest, spec, networks, ctx, update)
 
     @staticmethod
     def _recreating_once(step: Callable[[], None], ctx: OperationContext) -> None:
@@ -321,17 +321,41 @@ class DockerBackend(Backend):
     def _labels(self, instance_id: str, extra: Optional[dict] = None) -> dict:
         return {**(extra or {}), BROKER_LABEL: self.broker_id, LABEL: instance_id}
 
-    def _ensure_network(self, instance_id: str, name: str, swarm: bool) -> str:
-        if self.client.networks.list(names=[name], filters=self._ours(instance_id)):
-            return name
+    def network_names(self, instance_id: str, spec: ComposeSpec) -> dict:
+        """The manifest's networks -> their names on the engine: the instance's default network
+        is named by its prefix, its other ones after it; an external one keeps its own name."""
+        prefix = self._prefix(instance_id)
+        return {name: net.engine_name if net.external else prefix if name == "default"
+                else f"{prefix}-{name}" for name, net in spec.networks.items()}
+
+    def _ensure_networks(self, instance_id: str, spec: ComposeSpec, swarm: bool) -> dict:
+        names = self.network_names(instance_id, spec)
+        for name, net in spec.networks.items():
+            if net.external:
+                self._check_external(names[name])
+            else:
+                self._ensure_network(instance_id, names[name], swarm, net)
+        return names
+
+    def _check_external(self, name: str) -> None:
+        """The operator made it (it is listed in ESM_DOCKER_EXTERNAL_NETWORKS); the broker only
+        joins it, and never removes it."""
+        if not any(n.name == name for n in self.client.networks.list(names=[name])):
+            raise BackendFailure(f"the external network {name} is not on the engine: the operator "
+                                 "lists it in ESM_DOCKER_EXTERNAL_NETWORKS, so create it first")
+
+    def _ensure_network(self, instance_id: str, name: str, swarm: bool, net: NetworkSpec) -> None:
+        found = self.client.networks.list(names=[name], filters=self._ours(instance_id))
+        if any(n.name == name for n in found):  # the filter matches parts of names too
+            return
         try:  # the engine allows two networks of one name unless asked not to
             self.client.networks.create(name, driver="overlay" if swarm else "bridge",
-                                        attachable=swarm, labels=self._labels(instance_id),
+                                        attachable=swarm, internal=net.internal,
+                                        labels={**net.labels, **self._labels(instance_id)},
                                         check_duplicate=True)
         except docker_errors.APIError as exc:
             if exc.status_code != 409:  # 409: another worker made it meanwhile
                 raise
-        return name
 
     def _ensure_volume(self, instance_id: str, name: str) -> None:
         try:
@@ -378,7 +402,7 @@ class DockerBackend(Backend):
 
     # compose mode: containers on one engine
 
-    def _realize_containers(self, instance, manifest, spec, network, ctx, update: bool) -> None:
+    def _realize_containers(self, instance, manifest, spec, networks, ctx, update: bool) -> None:
         """Bring the instance's containers to the manifest. The container of a service whose
         fingerprint changed is set aside (renamed, stopped) while the new one starts; once all
         are ready the set-aside containers go, and so do services the manifest no longer has.
@@ -386,7 +410,7 @@ class DockerBackend(Backend):
         back and start; if that fails too, the failure says the instance is not usable."""
         changes = Changes()
         try:
-            self._recreating_once(lambda: self._roll_forward(instance, manifest, spec, network,
+            self._recreating_once(lambda: self._roll_forward(instance, manifest, spec, networks,
                                                              ctx, changes), ctx)
             self._commit(instance.id, spec)
         except BackendFailure as failure:
@@ -395,12 +419,12 @@ class DockerBackend(Backend):
             raise self._rolled_back(instance.id, spec, ctx, changes, failure) from None
 
     @_engine_errors
-    def _roll_forward(self, instance, manifest, spec, network, ctx, changes: Changes) -> None:
+    def _roll_forward(self, instance, manifest, spec, networks, ctx, changes: Changes) -> None:
         self._set_aside_changed(instance, manifest, spec, changes)
 
         def create(svc: ServiceSpec):
             changes.made.add(svc.name)
-            return self._create_container(instance, manifest, svc, network)
+            return self._create_container(instance, manifest, svc, networks)
         self._bring_up(instance.id, spec, list(spec.services), self._by_service(instance.id)[0],
                        ctx, create)
 
@@ -415,7 +439,7 @@ class DockerBackend(Backend):
                                         current.get(svc.name), previous.get(svc.name))
             if container is not None:
                 changes.aside.add(svc.name)
-                aside.append(container)
+                aside.append((container, self._grace_seconds(svc)))
         self._stop_all(aside)
 
     def _set_aside(self, instance_id: str, name: str, fingerprint: str, now: Optional[Container],
@@ -434,11 +458,16 @@ class DockerBackend(Backend):
         now.rename(f"{self._prefix(instance_id)}{ASIDE_MARK}{name}")
         return now
 
+    def _grace_seconds(self, svc: ServiceSpec) -> float:
+        """How long the service's container may take to stop: its stop_grace_period (the SDK
+        cannot give the engine one for a container), else `stop_seconds`, as compose."""
+        return svc.stop_grace_period / 1e9 if svc.stop_grace_period else self.stop_seconds
+
     def _stop_all(self, containers: list) -> None:
-        """Stop them all at once: each may take `stop_seconds` before it is killed."""
-        def stop(container):
+        """Stop them all at once, each (container, seconds) given that long before it is killed."""
+        def stop(item):
             try:
-                container.stop(timeout=self.stop_seconds)
+                item[0].stop(timeout=max(1, round(item[1])))
             except docker_errors.NotFound:
                 pass  # gone already: a rollback will say so
         if containers:
@@ -460,6 +489,8 @@ class DockerBackend(Backend):
                 self._wait_until_ready([n for n in needs if n in names], instance_id, ctx, watch)
             if container is None:
                 container = create(svc)
+            if create is not None and container.status != "running":  # not a rollback's
+                self._join_networks(container, svc, self.network_names(instance_id, spec))
             self._start(container, name, watch)
         self._wait_until_ready(names, instance_id, ctx, watch)
 
@@ -521,7 +552,7 @@ class DockerBackend(Backend):
     def _container_name(self, instance_id: str, service: str) -> str:
         return f"{self._prefix(instance_id)}-{service}"
 
-    def _create_container(self, instance, manifest, svc: ServiceSpec, network: str):
+    def _create_container(self, instance, manifest, svc: ServiceSpec, networks: dict):
         environment, fingerprint = self._wanted(instance, manifest, svc)
         prefix = self._prefix(instance.id)
         return self._create_or_adopt(lambda: self.client.containers.create(
@@ -531,21 +562,67 @@ class DockerBackend(Backend):
                                                                 FINGERPRINT_LABEL: fingerprint})},
             ports={f"{p.target}/{p.protocol}": p.published for p in svc.ports},
             mounts=self._mounts(instance.id, prefix, svc),
-            healthcheck=svc.healthcheck, **self._network_options(svc, network, prefix),
+            healthcheck=svc.healthcheck, **self._network_options(svc, networks, prefix),
             working_dir=svc.working_dir, user=svc.user, hostname=svc.hostname,
             restart_policy={"Name": svc.restart} if svc.restart else None,
             privileged=svc.privileged, cap_add=svc.cap_add or None,
             devices=svc.devices or None, **self._modes(svc, prefix),
             mem_limit=svc.limits["memory"], memswap_limit=svc.limits["memswap"],
-            nano_cpus=svc.limits["nano_cpus"], pids_limit=svc.limits["pids"]),
+            nano_cpus=svc.limits["nano_cpus"], pids_limit=svc.limits["pids"],
+            **self._container_options(svc)),
             lambda: self._by_service(instance.id)[0].get(svc.name), fingerprint)
 
-    def _network_options(self, svc: ServiceSpec, network: str, prefix: str) -> dict:
-        """The instance's own network, unless the manifest chose a network_mode."""
+    def _network_options(self, svc: ServiceSpec, networks: dict, prefix: str) -> dict:
+        """The service's first network (an engine of API 1.41 takes one at creation; the others
+        are joined before it starts), unless the manifest chose a network_mode."""
         if svc.network_mode is not None:
             return {"network_mode": self._reference(svc.network_mode, prefix)}
-        return {"network": network, "networking_config": {
-            network: self.client.api.create_endpoint_config(aliases=[svc.name])}}
+        first, aliases = next(iter(svc.networks.items()))
+        return {"network": networks[first], "networking_config": {
+            networks[first]: self.client.api.create_endpoint_config(aliases=aliases or None)}}
+
+    def _join_networks(self, container, svc: ServiceSpec, networks: dict) -> None:
+        """Connect the container to the service's networks it is not on yet (also after a crash
+        between creating and connecting it)."""
+        joined = (container.attrs.get("NetworkSettings") or {}).get("Networks") or {}
+        for name, aliases in svc.networks.items():
+            if networks[name] not in joined:
+                self.client.api.connect_container_to_network(container.id, networks[name],
+                                                             aliases=aliases or None)
+
+    @staticmethod
+    def _container_options(svc: ServiceSpec) -> dict:
+        """The keys that change only what the container sees in its own namespaces."""
+        return {
+            "tmpfs": {path: ",".join([f"size={o['size']}"] + ([f"mode={o['mode']:o}"]
+                                                             if o["mode"] is not None else []))
+                      for path, o in svc.tmpfs.items()} or None,
+            "extra_hosts": svc.extra_hosts or None,
+            "ulimits": [Ulimit(**u) for u in svc.ulimits] or None,
+            "shm_size": svc.shm_size, "init": svc.init, "read_only": svc.read_only,
+            "cap_drop": svc.cap_drop or None, "security_opt": svc.security_opt or None,
+            "stop_signal": svc.stop_signal, "domainname": svc.domainname,
+            "log_config": LogConfig(type=svc.logging["driver"], config=svc.logging["options"])
+            if svc.logging else None,
+            "sysctls": svc.sysctls or None, "dns": svc.dns or None,
+            "dns_search": svc.dns_search or None, "dns_opt": svc.dns_opt or None,
+            "group_add": svc.group_add or None, "tty": svc.tty, "stdin_open": svc.stdin_open,
+        }
+
+    @staticmethod
+    def _service_options(svc: ServiceSpec) -> dict:
+        """The same keys for a swarm service (NOT_FOR_SWARM holds those it has no field for)."""
+        dns = DNSConfig(nameservers=svc.dns or None, search=svc.dns_search or None,
+                        options=svc.dns_opt or None) if svc.dns or svc.dns_search or svc.dns_opt else None
+        return {
+            "hosts": svc.extra_hosts or None, "init": svc.init, "read_only": svc.read_only,
+            "cap_drop": svc.cap_drop or None, "stop_signal": svc.stop_signal,
+            "stop_grace_period": svc.stop_grace_period, "sysctls": svc.sysctls or None,
+            "dns_config": dns, "groups": svc.group_add or None, "tty": svc.tty,
+            "open_stdin": svc.stdin_open,
+            "log_driver": svc.logging["driver"] if svc.logging else None,
+            "log_driver_options": svc.logging["options"] if svc.logging else None,
+        }
 
     def _modes(self, svc: ServiceSpec, prefix: str) -> dict:
         return {"pid_mode": self._reference(svc.pid, prefix),
@@ -627,10 +704,10 @@ class DockerBackend(Backend):
 
     # swarm mode: services on a swarm
 
-    def _realize_services(self, instance, manifest, spec, network, ctx, update: bool) -> None:
+    def _realize_services(self, instance, manifest, spec, networks, ctx, update: bool) -> None:
         try:
             self._recreating_once(lambda: self._replace_services(instance, manifest, spec,
-                                                                 network, ctx), ctx)
+                                                                 networks, ctx), ctx)
         except BackendFailure as failure:
             if not update:
                 raise
@@ -641,7 +718,7 @@ class DockerBackend(Backend):
                                  f"it may not work: {failure}", instance_usable=False) from None
 
     @_engine_errors
-    def _replace_services(self, instance, manifest, spec, network, ctx) -> None:
+    def _replace_services(self, instance, manifest, spec, networks, ctx) -> None:
         existing = self._services_by_name(instance.id)
         for svc in spec.services.values():
             environment, fingerprint = self._wanted(instance, manifest, svc)
@@ -650,13 +727,13 @@ class DockerBackend(Backend):
                 self._discard(service)
                 service = None
             if service is None:
-                self._create_service(instance, svc, environment, fingerprint, network)
+                self._create_service(instance, svc, environment, fingerprint, networks)
         for leftover in existing.values():
             self._discard(leftover)
         self._wait_for_replicas(spec, instance.id, ctx)
 
     def _create_service(self, instance, svc: ServiceSpec, environment: dict, fingerprint: str,
-                        network: str):
+                        networks: dict):
         prefix = self._prefix(instance.id)
         endpoint = EndpointSpec()
         endpoint["Ports"] = [{"Protocol": p.protocol, "TargetPort": p.target,
@@ -674,11 +751,15 @@ class DockerBackend(Backend):
             labels=self._labels(instance.id, {SERVICE_LABEL: svc.name,
                                               FINGERPRINT_LABEL: fingerprint}),
             container_labels={**svc.labels, **self._labels(instance.id, {SERVICE_LABEL: svc.name})},
-            networks=[NetworkAttachmentConfig(network, aliases=[svc.name])],
+            networks=[NetworkAttachmentConfig(networks[n], aliases=aliases or None)
+                      for n, aliases in svc.networks.items()],
             endpoint_spec=endpoint, mode=ServiceMode("replicated", replicas=svc.replicas),
-            healthcheck=healthcheck, mounts=self._mounts(instance.id, prefix, svc),
+            healthcheck=healthcheck, mounts=self._mounts(instance.id, prefix, svc) + [
+                Mount(path, None, type="tmpfs", tmpfs_size=o["size"], tmpfs_mode=o["mode"])
+                for path, o in svc.tmpfs.items()],
             workdir=svc.working_dir, user=svc.user, hostname=svc.hostname,
-            resources=self._service_resources(svc), cap_add=svc.cap_add or None),
+            resources=self._service_resources(svc), cap_add=svc.cap_add or None,
+            **self._service_options(svc)),
             lambda: self._services_by_name(instance.id).get(svc.name), fingerprint)
 
     @staticmethod

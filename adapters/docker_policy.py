@@ -11,7 +11,11 @@ Three kinds of rule live here:
   Docker socket or data root, and resolved on this host again just before the engine mounts
   them, so a symlink made after registration cannot lead outside;
 - bounds and resources: services, replicas, memory, CPUs and processes, with operator defaults
-  applied to every container and service.
+  applied to every container and service;
+- the rest of the Compose Specification's service keys: networks (an instance's own, or an
+  external one only when the operator lists it), security options, sysctls, ulimits, logging,
+  tmpfs and shm sizes, and the keys refused outright because they reach host files, devices or
+  the engine (REFUSED_KEYS).
 """
 from __future__ import annotations
 
@@ -48,6 +52,69 @@ PRIVILEGED_VALUES = {
     "cgroup": ("host",),
     "cgroup_parent": None,  # any cgroup path
 }
+
+# service keys no manifest may have, whatever the operator allows: each would reach what a
+# container cannot reach from its own namespaces, or what a broker does not have (host files)
+REFUSED_KEYS = {
+    "build": "a broker has no build context: build the image and name it in image",
+    "env_file": "it reads a file on the host running compose, which a broker does not have; "
+                "put the values in environment, config or provision parameters",
+    "label_file": "it reads a file on the host running compose, which a broker does not have; "
+                  "put the labels in labels",
+    "secrets": "file-based secrets are host files a broker does not have, and swarm or external "
+               "ones belong to the engine, not to a tenant; pass values as provision parameters",
+    "configs": "file-based configs are host files a broker does not have, and swarm or external "
+               "ones belong to the engine, not to a tenant; pass values as config or parameters",
+    "extends": "it reads another compose file; register the merged file",
+    "external_links": "it reaches containers outside the instance",
+    "volumes_from": "it mounts another container's volumes",
+    "use_api_socket": "it hands the container the engine's API socket",
+    "gpus": "it hands the container host devices",
+    "device_cgroup_rules": "it lets the container use host devices",
+    "runtime": "another runtime may not isolate the container as the default one does",
+    "annotations": "runtime annotations may change how the runtime sets the container up",
+    "storage_opt": "storage driver options are the engine operator's",
+    "blkio_config": "it names host block devices",
+    "cpuset": "it pins the container to host CPUs the operator has not given it",
+    "cpu_shares": "use cpus: the policy bounds that one",
+    "cpu_period": "use cpus: the policy bounds that one",
+    "cpu_quota": "use cpus: the policy bounds that one",
+    "cpu_rt_runtime": "realtime scheduling can starve the host",
+    "cpu_rt_period": "realtime scheduling can starve the host",
+    "cpu_count": "a Windows-only key; use cpus",
+    "cpu_percent": "a Windows-only key; use cpus",
+    "mem_reservation": "use mem_limit: the policy bounds that one",
+    "mem_swappiness": "swap behaviour is the engine operator's",
+    "oom_kill_disable": "a container that may not be killed at its memory limit hangs the host's "
+                        "memory instead",
+    "oom_score_adj": "it changes which processes of the host the kernel kills first",
+    "mac_address": "a fixed MAC address collides when two instances of a plan run side by side, "
+                   "and may impersonate another container on a shared network",
+    "isolation": "a Windows-only key",
+    "credential_spec": "a Windows-only key that reads host files or the host's registry",
+    "platform": "the broker runs the image the engine has or pulls for its own platform",
+    "provider": "provider services run a host command on the machine running compose",
+    "models": "AI models are run by a model runner on the compose host",
+    "profiles": "the broker starts every service of a manifest: drop the services it should not "
+                "run, or the profiles",
+    "post_start": "lifecycle hooks are run by the compose tool, which the broker is not",
+    "pre_stop": "lifecycle hooks are run by the compose tool, which the broker is not",
+    "scale": "use deploy.replicas (docker-swarm manifests)",
+    "pull_policy": "the broker uses the image on the engine and pulls it when it is missing",
+}
+# keys the compose tool reads for itself (what it shows, how it watches files): nothing runs
+# differently without them
+IGNORED_KEYS = {"attach", "develop"}
+SAFE_SECURITY_OPTS = ("no-new-privileges:true", "no-new-privileges=true", "no-new-privileges")
+LOG_DRIVERS = ("json-file", "local", "none")
+# log driver options -> the largest value (sizes in bytes, counts) or the values allowed
+LOG_OPTIONS = {"max-size": 100 * 1024 ** 2, "max-file": 10, "max-buffer-size": 4 * 1024 ** 2,
+               "compress": ("true", "false"), "mode": ("blocking", "non-blocking")}
+# ulimit -> the largest soft or hard value (None: the container's memory limit)
+ULIMITS = {"nofile": 1048576, "nproc": "pids", "core": 0, "memlock": None, "stack": None,
+           "msgqueue": None, "sigpending": 1048576}
+MAX_NETWORKS = 8  # networks per manifest: each takes a subnet from the engine's address pools
+NETWORK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")
 
 _BYTES = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)b?\s*$", re.IGNORECASE)
 _BYTE_UNITS = {"": 1, "k": 1024, "m": MIB, "g": GIB}
@@ -86,6 +153,18 @@ def parse_cpus(value, where: str) -> float:
     return cpus
 
 
+def _log_option_problem(key: str, value: str, allowed) -> Optional[str]:
+    if isinstance(allowed, tuple):
+        return None if value in allowed else f"logging option {key}: one of {', '.join(allowed)}"
+    try:
+        number = parse_bytes(value, key) if key.endswith("size") else int(value)
+    except ValueError:
+        return f"logging option {key}: {value[:64]!r} is not a number or a size"
+    if not 1 <= number <= allowed:
+        return f"logging option {key} {value}: must be between 1 and {format_bytes(allowed)}"
+    return None
+
+
 def normalize_host_path(raw: str) -> str:
     """An absolute host path with `.` and repeated slashes removed. ValueError for anything whose
     meaning depends on who reads it: relative paths, `~`, `..` segments."""
@@ -94,7 +173,8 @@ def normalize_host_path(raw: str) -> str:
     if raw.startswith("~"):
         raise ValueError(f"a home-relative host path ({raw}); use an absolute path")
     if not raw.startswith("/"):
-        raise ValueError(f"a relative host path ({raw}); use an absolute path")
+        raise ValueError(f"a relative host path ({raw}): it would be read against the folder of "
+                         "the compose file, and a broker has none; use an absolute path")
     if ".." in raw.split("/"):
         raise ValueError(f"a host path with '..' ({raw}); write the path without it")
     if "\0" in raw:
@@ -145,6 +225,8 @@ class DockerPolicy:
     max_memory: int = 4 * GIB
     max_cpus: float = 2.0
     pids_limit: int = 1024
+    #: networks made outside the broker that manifests may join (`external: true`)
+    external_networks: tuple = ()
     data_roots: tuple = field(default=(DOCKER_DATA_ROOT,))
 
     def __post_init__(self):
@@ -168,6 +250,30 @@ class DockerPolicy:
             return []
         return (["privileged: true"] if privileged else []) + \
             ([f"cap_add {cap_add}"] if cap_add else []) + ([f"devices {devices}"] if devices else [])
+
+    def security_opt_problem(self, value: str) -> Optional[str]:
+        """Only what takes privileges away: seccomp or AppArmor `unconfined`, another label or
+        profile, would weaken what the engine's defaults confine."""
+        if self.allow_privileged or value in SAFE_SECURITY_OPTS:
+            return None
+        return f"security_opt {value} (only no-new-privileges:true)"
+
+    def sysctl_problem(self, name: str) -> Optional[str]:
+        """`net.*` sysctls act in the container's own network namespace; the rest reach the
+        host's kernel (or need namespaces the container does not own)."""
+        if self.allow_privileged or name.startswith("net."):
+            return None
+        return f"sysctl {name} (only net.*, which stay in the container's network namespace)"
+
+    # -- networks ------------------------------------------------------------------------------
+
+    def external_network_problem(self, name: str) -> Optional[str]:
+        """Joining a network made outside the broker lets the instance talk to whatever is on
+        it: only those the operator lists (ESM_DOCKER_ALLOW_PRIVILEGED does not lift this)."""
+        if name in self.external_networks:
+            return None
+        return (f"the external network {name}, which the operator does not list in "
+                "ESM_DOCKER_EXTERNAL_NETWORKS")
 
     # -- bind mounts ---------------------------------------------------------------------------
 
@@ -243,6 +349,38 @@ class DockerPolicy:
             return f"cpus {cpus:g}: at most {self.max_cpus:g} (ESM_DOCKER_MAX_CPUS)"
         if pids is not None and not 1 <= pids <= self.pids_limit:
             return f"pids limit {pids}: must be between 1 and {self.pids_limit} (ESM_DOCKER_PIDS_LIMIT)"
+        return None
+
+    def ulimit_problem(self, name: str, value: int, memory: int) -> Optional[str]:
+        """Why ulimit `name` (its soft or hard value) is refused, or None; `memory` is the
+        container's memory limit, which bounds the byte-sized ones."""
+        if name not in ULIMITS:
+            return f"ulimit {name} (allowed: {', '.join(sorted(ULIMITS))})"
+        cap = {"pids": self.pids_limit, None: memory}.get(ULIMITS[name], ULIMITS[name])
+        if not 0 <= value <= cap:
+            return f"ulimit {name} {value}: must be between 0 and {cap}"
+        return None
+
+    @staticmethod
+    def size_problem(what: str, size: int, memory: int) -> Optional[str]:
+        """tmpfs and /dev/shm live in memory charged to the container: never above its limit."""
+        if not 0 < size <= memory:
+            return (f"{what} {format_bytes(size)}: must be more than 0 and at most the "
+                    f"container's memory limit ({format_bytes(memory)})")
+        return None
+
+    @staticmethod
+    def logging_problem(driver: str, options: dict) -> Optional[str]:
+        """Logs stay on the engine host, in files the engine rotates: a driver that sends them
+        elsewhere (syslog, gelf, fluentd...) would reach the operator's log systems."""
+        if driver not in LOG_DRIVERS:
+            return f"logging driver {driver} (allowed: {', '.join(LOG_DRIVERS)})"
+        for key, value in options.items():
+            if key not in LOG_OPTIONS:
+                return f"logging option {key} (allowed: {', '.join(sorted(LOG_OPTIONS))})"
+            problem = _log_option_problem(key, str(value), LOG_OPTIONS[key])
+            if problem:
+                return problem
         return None
 
     def effective_limits(self, memory: Optional[int], memswap: Optional[int],

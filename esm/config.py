@@ -10,7 +10,8 @@ from typing import Mapping, Optional
 from urllib.parse import urlsplit
 
 from adapters.datastore import SYNC_MODES as SQLITE_SYNC_MODES
-from adapters.docker_policy import GIB, MIN_MEMORY, normalize_host_path, parse_bytes, parse_cpus
+from adapters.docker_policy import (GIB, MIN_MEMORY, NETWORK_NAME, normalize_host_path, parse_bytes,
+                                    parse_cpus)
 
 LOOPBACK = "127.0.0.1"
 DOCKER_HOST_SCHEMES = ("unix://", "tcp://", "http://", "https://", "ssh://")
@@ -120,6 +121,16 @@ def _bytes(env: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
+def _network_names(env: Mapping[str, str], name: str) -> tuple:
+    """A comma-separated list of Docker network names."""
+    names = tuple(n.strip() for n in (env.get(name) or "").split(",") if n.strip())
+    for network in names:
+        if not NETWORK_NAME.fullmatch(network):
+            raise ConfigError(f"{name} must list Docker network names (letters, digits, '_', '.', "
+                              f"'-'; at most 63), separated by commas, got {network!r}")
+    return names
+
+
 @dataclass(frozen=True)
 class Settings:
     ip: str = LOOPBACK
@@ -139,6 +150,7 @@ class Settings:
     docker_host_address: str = "127.0.0.1"
     docker_allow_privileged: bool = False
     docker_allowed_bind_paths: tuple = ()
+    docker_external_networks: tuple = ()
     broker_id: Optional[str] = None  # None: generated once and kept in the store
     max_manifest_bytes: int = 256 * 1024
     max_parameters_bytes: int = 64 * 1024
@@ -255,6 +267,7 @@ class Settings:
             docker_host_address=host_address or default_address or "127.0.0.1",
             docker_allow_privileged=allow_privileged == "true",
             docker_allowed_bind_paths=bind_paths,
+            docker_external_networks=_network_names(env, "ESM_DOCKER_EXTERNAL_NETWORKS"),
             broker_id=broker_id,
             max_manifest_bytes=_int(env, "ESM_MAX_MANIFEST_BYTES", 256 * 1024, maximum=64 * 1024 ** 2),
             max_parameters_bytes=_int(env, "ESM_MAX_PARAMETERS_BYTES", 64 * 1024,

@@ -40,6 +40,7 @@ def docker_policy(settings: Settings) -> DockerPolicy:
     return DockerPolicy(
         allow_privileged=settings.docker_allow_privileged,
         allowed_bind_paths=settings.docker_allowed_bind_paths, local_engine=local,
+        external_networks=settings.docker_external_networks,
         max_services=settings.docker_max_services, max_replicas=settings.docker_max_replicas,
         max_ports=settings.docker_max_ports,
         default_memory=settings.docker_default_memory, max_memory=settings.docker_max_memory,

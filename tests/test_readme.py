@@ -38,3 +38,25 @@ def test_the_readme_curl_walkthrough_succeeds_step_by_step(tmp_path):
         broker.stop()
     assert client.containers.list(all=True, filters={"label": f"{LABEL}=web-1"}) == []
     assert client.networks.list(filters={"label": f"{LABEL}=web-1"}) == []
+
+
+def _table_rows(heading: str) -> list:
+    """The first cells of the table under the line starting `heading`."""
+    text = README.read_text().split(heading, 1)[1]
+    table = re.search(r"\n(\|.*\|\n)+", text).group(0)
+    return [line.split("|")[1] for line in table.strip().splitlines()[2:]]
+
+
+def test_every_setting_is_in_the_settings_table():
+    from tests.test_shipping import SETTINGS
+    documented = {n for cell in _table_rows("## Settings") for n in re.findall(r"`(\w+)`", cell)}
+    assert SETTINGS <= documented, SETTINGS - documented
+
+
+def test_the_readme_says_what_happens_to_every_compose_service_key():
+    from adapters.compose import SERVICE_KEYS
+    from adapters.docker_policy import IGNORED_KEYS, REFUSED_KEYS
+    listed = {k for cell in _table_rows("Every service key of the Compose Specification")
+              for k in re.findall(r"`(\w+)`", cell)}
+    assert SERVICE_KEYS | set(REFUSED_KEYS) | IGNORED_KEYS <= listed
+    assert listed <= SERVICE_KEYS | set(REFUSED_KEYS) | IGNORED_KEYS | {"driver_opts"}
