@@ -2,6 +2,7 @@
 as services; everything labelled, found again after a restart, removed on deprovision."""
 import time
 
+import docker
 import httpx
 import pytest
 import yaml
@@ -55,11 +56,18 @@ def new_id():
 
 
 def labelled(client, instance_id):
+    """What the engine holds of the instance. Listed again when an object vanished between the
+    engine's listing and the SDK's reading of it (a container on its way out)."""
     label = {"label": f"{LABEL}={instance_id}"}
-    return {"containers": client.containers.list(all=True, filters=label),
-            "networks": client.networks.list(filters=label),
-            "volumes": client.volumes.list(filters=label),
-            "services": client.services.list(filters=label) if swarm_active(client) else []}
+    for _ in range(20):
+        try:
+            return {"containers": client.containers.list(all=True, filters=label),
+                    "networks": client.networks.list(filters=label),
+                    "volumes": client.volumes.list(filters=label),
+                    "services": client.services.list(filters=label) if swarm_active(client) else []}
+        except docker.errors.NotFound:
+            time.sleep(0.1)
+    raise AssertionError(f"the engine's objects of {instance_id} kept changing")
 
 
 def swarm_active(client):

@@ -45,6 +45,7 @@ BAD = {
     "ESM_DOCKER_MAX_MEMORY": ["1", "-1g"],
     "ESM_DOCKER_MAX_CPUS": ["0", "many", "-1"],
     "ESM_DOCKER_PIDS_LIMIT": ["0", "1", "99999999"],
+    "ESM_DOCKER_EXTERNAL_NETWORKS": ["has space", "-lead", "a/b", "x" * 64],
 }
 
 
