@@ -8,6 +8,7 @@ import io
 import os
 import shutil
 import tarfile
+import time
 import uuid
 
 import docker
@@ -85,9 +86,31 @@ def ensure_swarm(client: docker.DockerClient) -> None:
         _at_exit_undo(lambda: client.swarm.leave(force=True))
 
 
+SWARM_TASK = "com.docker.swarm.task.id"
+
+
+def _wait_for_orphaned_tasks(client: docker.DockerClient, seconds: float = 15) -> None:
+    """The containers of a removed swarm service's tasks are removed by the engine itself, a
+    little later: what is left of them is not a test's leftover until that time passed."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            services = {s.id for s in client.services.list()}
+        except docker.errors.APIError:
+            return
+        listed = client.containers.list(all=True, sparse=True, filters={"label": LABEL})
+        pending = [labels for labels in (c.attrs.get("Labels") or {} for c in listed)
+                   if labels.get(SWARM_TASK) and labels.get(LABEL) in _USED
+                   and labels.get("com.docker.swarm.service.id") not in services]
+        if not pending:
+            return
+        time.sleep(0.5)
+
+
 def remove_test_objects(client: docker.DockerClient) -> list:
     """Remove whatever this process's tests left labelled with their instance ids; returns what
     it found."""
+    _wait_for_orphaned_tasks(client)
     found = []
     label = {"label": LABEL}
     try:
