@@ -22,7 +22,7 @@ from pymongo import errors as mongo_errors
 
 from adapters.datastore import (DuplicateId, DuplicateKey, Store, StoreUnavailable,
                                 VersionConflict, _COLUMNS, _check_unique, _encode,
-                                _has_unique_keys, _with_version)
+                                _has_unique_keys, _set_versions, _with_version)
 from esm.models import Record
 
 log = logging.getLogger("esm.store")
@@ -135,24 +135,32 @@ class MongoDB(Store):
 
     @_unavailable_on_connection_errors
     def insert(self, record):
-        cls = type(record)
-        try:
-            self._coll(cls).insert_one({"_id": record.id, "o": ObjectId(), **self._document(record, 1)})
-        except mongo_errors.DuplicateKeyError as exc:
-            raise self._duplicate_key(cls, record, exc) from None
+        self._insert(record)
         return _with_version(record, 1)
 
     @_unavailable_on_connection_errors
     def update(self, record):
-        cls = type(record)
+        self._update(record)
+        return _with_version(record, record.version + 1)
+
+    def _insert(self, record, session=None) -> None:
+        """The document write of insert (in `session`'s transaction, when given)."""
         try:
-            result = self._coll(cls).update_one({"_id": record.id, "v": record.version},
-                                                {"$set": self._document(record, record.version + 1)})
+            self._coll(type(record)).insert_one(
+                {"_id": record.id, "o": ObjectId(), **self._document(record, 1)}, session=session)
         except mongo_errors.DuplicateKeyError as exc:
-            raise self._duplicate_key(cls, record, exc) from None
+            raise self._duplicate_key(type(record), record, exc) from None
+
+    def _update(self, record, session=None) -> None:
+        """The compare-and-set document write of update (in `session`'s transaction, when given)."""
+        try:
+            result = self._coll(type(record)).update_one(
+                {"_id": record.id, "v": record.version},
+                {"$set": self._document(record, record.version + 1)}, session=session)
+        except mongo_errors.DuplicateKeyError as exc:
+            raise self._duplicate_key(type(record), record, exc) from None
         if result.matched_count != 1:
             raise VersionConflict(record.id)
-        return _with_version(record, record.version + 1)
 
     @_unavailable_on_connection_errors
     def write_all(self, inserts=(), updates=()):
@@ -172,27 +180,13 @@ class MongoDB(Store):
                      redact(self.uri), exc.code)
             self._transactions = False
             return super().write_all(inserts, updates)
-        for record in inserts:
-            _with_version(record, 1)
-        for record in updates:
-            _with_version(record, record.version + 1)
+        _set_versions(inserts, updates)
 
     def _write_all_in(self, session, inserts, updates) -> None:
         for record in inserts:
-            try:
-                self._coll(type(record)).insert_one(
-                    {"_id": record.id, "o": ObjectId(), **self._document(record, 1)}, session=session)
-            except mongo_errors.DuplicateKeyError as exc:
-                raise self._duplicate_key(type(record), record, exc) from None
+            self._insert(record, session)
         for record in updates:
-            try:
-                result = self._coll(type(record)).update_one(
-                    {"_id": record.id, "v": record.version},
-                    {"$set": self._document(record, record.version + 1)}, session=session)
-            except mongo_errors.DuplicateKeyError as exc:
-                raise self._duplicate_key(type(record), record, exc) from None
-            if result.matched_count != 1:
-                raise VersionConflict(record.id)
+            self._update(record, session)
 
     @_unavailable_on_connection_errors
     def delete(self, record):

@@ -16,7 +16,8 @@ from adapters.datastore import DuplicateId, Store, StoreUnavailable, VersionConf
 from adapters.resources import EPM, Backend
 from esm.errors import (AsyncRequired, BackendError, BadRequest, ConcurrencyError, Conflict, Gone,
                         MaintenanceInfoConflict, NotFound, Unprocessable)
-from esm.models import FORCE_DELETING, IN_PROGRESS, SUCCEEDED, Binding, Manifest, Operation, Plan, ServiceInstance, ServiceType
+from esm.models import (FORCE_DELETING, IN_PROGRESS, SUCCEEDED, Binding, Manifest, Operation, Plan,
+                        ServiceInstance, ServiceType)
 from esm.operations import BUSY_STATE, Worker, new_operation_id
 from esm.plan_schemas import TooCostly, first_error
 from esm.registry import Registry
@@ -453,7 +454,8 @@ class Broker:
                           app_guid=body.get("app_guid"),
                           predecessor_binding_id=body.get("predecessor_binding_id"),
                           state="binding", operation_id=op.id, requested=requested)
-        op, binding = self._create(op, binding, existing, is_async, backend, manifest, bumped=(instance,))
+        op, binding = self._create(op, binding, existing, is_async, backend, manifest,
+                                   bumped=(instance,))
         if is_async:
             return 202, {"operation": op.id}
         self._raise_if_failed(op)

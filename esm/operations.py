@@ -71,6 +71,11 @@ def subject_of(op: Operation) -> tuple[type, str]:
     return ServiceInstance, op.instance_id
 
 
+def overdue(op: Operation, slack: float = 0.0) -> bool:
+    """Whether the operation's deadline (plus `slack` seconds) has passed."""
+    return op.deadline is not None and time.time() > op.deadline + slack
+
+
 def fence_of(op_id: str, epoch: int) -> str:
     return f"{op_id}#{epoch}"
 
@@ -287,7 +292,7 @@ class Worker:
         (the broker is stopping, or another worker took the operation over). StoreUnavailable
         (a read the backend or this call made) passes: the call is made again later."""
         try:
-            if time.time() > (op.deadline or float("inf")):
+            if overdue(op):
                 raise OperationCancelled("deadline")
             result = self._call_backend(op, instance, binding, ctx, manifest)
         except OperationCancelled:
@@ -295,7 +300,7 @@ class Worker:
                 log.info("operation %s is no longer this worker's (another worker took it over, "
                          "or an operator ended it); this one stops", op.id)
                 return None
-            if self._stopping.is_set() and time.time() <= (op.deadline or float("inf")):
+            if self._stopping.is_set() and not overdue(op):
                 return None
             return Outcome(False, self._cancel_reason(op, instance))
         except BackendFailure as exc:
@@ -317,7 +322,7 @@ class Worker:
 
         def should_stop() -> bool:
             if state["stop"] or held.lost or self._stopping.is_set() \
-                    or time.time() > (op.deadline or float("inf")):
+                    or overdue(op):
                 return True
             if time.monotonic() - held.confirmed > self.lease * 2 / 3:
                 self._reconfirm(op.id, held)
@@ -339,7 +344,7 @@ class Worker:
         return should_stop
 
     def _cancel_reason(self, op: Operation, instance: Optional[ServiceInstance]) -> str:
-        if time.time() > (op.deadline or float("inf")):
+        if overdue(op):
             if op.kind == "provision" and instance is not None:
                 self._clean_up_failed_provision(instance)
             return self._overdue_text(op)
@@ -577,7 +582,7 @@ class Worker:
 
     def scan(self) -> None:
         """Renew our leases; take over operations whose worker is gone; fail what is overdue."""
-        now, now_mono = time.time(), time.monotonic()
+        now_mono = time.monotonic()
         in_progress = self.store.find(Operation, state=IN_PROGRESS)
         for op in in_progress:
             with self._lock:
@@ -585,7 +590,7 @@ class Worker:
             if held is not None:
                 if (op.owner, op.epoch) != (self.id, held.epoch):
                     held.lost = True  # taken over while we were away: stop at the next check
-                elif now > (op.deadline or float("inf")) + self.lease:
+                elif overdue(op, slack=self.lease):
                     self._force_fail(op, held)  # its thread is stuck past the deadline
                 elif now_mono - held.confirmed > self.lease / 3:
                     self._renew(op.id, held)
