@@ -26,6 +26,14 @@ def test_health_needs_no_credentials_and_reports_store_and_backends():
         assert body["checks"]["DockerBackend"]["status"] == "unused"  # no docker manifest yet
 
 
+def use_an_unreachable_docker_backend(api) -> None:
+    """Plan b gets a Docker manifest: the broker's (unreachable) Docker backend is now in use."""
+    response = api.put("/v2/et/manifest/m-plan-b", json={
+        "service_id": "svc-dummy", "plan_id": "plan-b", "manifest_type": "docker-compose",
+        "manifest_content": "services: {web: {image: x}}"})
+    assert response.status_code in (200, 201), response.text
+
+
 def test_readiness_follows_the_store_and_used_backends_and_liveness_asks_nothing(tmp_path):
     from tests.mongo import MongoServer
     server = MongoServer(storage=str(tmp_path / "db")).start()
@@ -33,9 +41,7 @@ def test_readiness_follows_the_store_and_used_backends_and_liveness_asks_nothing
         with broker(Settings(store_url=f"{server.uri}/esm",
                              docker_host="unix:///nonexistent/docker.sock")) as api:
             setup(api)
-            api.put("/v2/et/manifest/m-plan-b", json={
-                "service_id": "svc-dummy", "plan_id": "plan-b", "manifest_type": "docker-compose",
-                "manifest_content": "services: {web: {image: x}}"})
+            use_an_unreachable_docker_backend(api)
             # an unreachable backend in use makes the broker unready, and it stays alive
             ready = httpx.get(f"{api.base_url}/health/ready")
             assert ready.status_code == 503
@@ -58,9 +64,7 @@ def test_readiness_follows_the_store_and_used_backends_and_liveness_asks_nothing
 def test_health_is_503_naming_a_backend_in_use_that_does_not_answer(api):
     with broker(Settings(store_url="memory", docker_host="unix:///nonexistent/docker.sock")) as api:
         setup(api)
-        api.put("/v2/et/manifest/m-plan-b", json={
-            "service_id": "svc-dummy", "plan_id": "plan-b", "manifest_type": "docker-compose",
-            "manifest_content": "services: {web: {image: x}}"})
+        use_an_unreachable_docker_backend(api)
         response = httpx.get(f"{api.base_url}/health")
         assert response.status_code == 503
         checks = response.json()["checks"]
