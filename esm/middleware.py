@@ -14,6 +14,7 @@ import logging
 import re
 import time
 from typing import Callable, Iterable, Optional
+from urllib.parse import quote
 
 import anyio.to_thread
 import yaml
@@ -25,6 +26,9 @@ from esm.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 access_log = logging.getLogger("esm.access")
 
 REQUEST_IDENTITY = b"x-broker-api-request-identity"
+API_VERSION = b"x-broker-api-version"
+SEED_API_VERSION = b"x_broker_api_version"
+SEED_UI = "/ui"  # the original ESM's Swagger UI path
 MIN_MINOR_VERSION = 12
 MAX_JSON_DEPTH = 64
 JSON_TYPES = ("application/json",)
@@ -36,7 +40,8 @@ PARSED_JSON_BODY = "esm.parsed_json_body"
 AUTHENTICATED = "esm.authenticated"
 
 # Paths that need neither credentials nor an API version: the Swagger UI and the spec.
-PUBLIC_PATHS = ("/v2/ui", "/v2/openapi.json", "/v2/swagger.json", "/v2/openapi.yaml", "/health")
+PUBLIC_PATHS = ("/v2/ui", "/v2/openapi.json", "/v2/swagger.json", "/v2/openapi.yaml", "/health",
+                "/ui", "/swagger.json")  # the last two: the original ESM's URLs
 
 
 def is_public(path: str) -> bool:
@@ -106,14 +111,16 @@ class RequestIdentityMiddleware(_HTTPMiddleware):
 
 class SpecDocumentMiddleware(_HTTPMiddleware):
     """Serve the documented spec at /v2/openapi.json, /v2/swagger.json and /v2/openapi.yaml
-    (Connexion's own YAML route would serve the spec it routes with, which names no security).
+    (Connexion's own YAML route would serve the spec it routes with, which names no security),
+    and at the original ESM's /swagger.json; its /ui/ redirects to the Swagger UI at /v2/ui/.
     Options: spec (dict)."""
 
     def __init__(self, app, *, spec: dict):
         super().__init__(app)
         self.spec = spec
         as_json = (b"application/json", json.dumps(spec).encode())
-        self.documents = {"/v2/openapi.json": as_json, "/v2/swagger.json": as_json}
+        self.documents = {"/v2/openapi.json": as_json, "/v2/swagger.json": as_json,
+                          "/swagger.json": as_json}
 
     def _document(self, path: str) -> Optional[tuple]:
         if path == "/v2/openapi.yaml" and path not in self.documents:  # rarely asked; 40 ms to dump
@@ -122,8 +129,14 @@ class SpecDocumentMiddleware(_HTTPMiddleware):
         return self.documents.get(path)
 
     async def handle(self, scope, receive, send):
-        document = self._document(scope["path"]) if scope["method"] in ("GET", "HEAD") else None
-        if document is not None:
+        path = scope["path"]
+        document = self._document(path) if scope["method"] in ("GET", "HEAD") else None
+        if path == SEED_UI or path.startswith(SEED_UI + "/"):
+            await send({"type": "http.response.start", "status": 302,
+                        "headers": [(b"location", b"/v2/ui/" + quote(path[len(SEED_UI) + 1:]).encode()),
+                                    (b"content-length", b"0")]})
+            await send({"type": "http.response.body", "body": b""})
+        elif document is not None:
             content_type, body = document
             await send({"type": "http.response.start", "status": 200,
                         "headers": [(b"content-type", content_type),
@@ -169,11 +182,24 @@ _VERSION = re.compile(rb"^\s*(\d+)\.(\d+)\s*$")
 class APIVersionMiddleware(_HTTPMiddleware):
     """X-Broker-API-Version must be 2.x with x >= 12 on every API route (412 otherwise)."""
 
+    @staticmethod
+    def _from_seed_spelling(scope: Scope) -> Optional[bytes]:
+        """`X_Broker_Api_Version`, as the original ESM's README sends it (its WSGI server read
+        '_' as '-'), taken as X-Broker-API-Version when that one is absent: the request goes on
+        with the header in its usual spelling, so that the spec's validation finds it. Only
+        this header: an underscore twin of any other (auth, identities) stays ignored."""
+        value = header(scope, SEED_API_VERSION)
+        if value is not None:
+            scope["headers"] = [*scope["headers"], (API_VERSION, value)]
+        return value
+
     async def handle(self, scope, receive, send):
         if is_public(scope["path"]) or not scope["path"].startswith("/v2/"):
             await self.app(scope, receive, send)  # /metrics and /health speak no OSB
             return
-        value = header(scope, b"x-broker-api-version")
+        value = header(scope, API_VERSION)
+        if value is None:
+            value = self._from_seed_spelling(scope)
         match = _VERSION.match(value) if value is not None else None
         if match and int(match.group(1)) == 2 and int(match.group(2)) >= MIN_MINOR_VERSION:
             context_of(scope)["api_version"] = (2, int(match.group(2)))

@@ -1,14 +1,15 @@
 """/v2/service_instances/{instance_id}/service_bindings/{binding_id}."""
 from esm import versions
-from esm.controllers.common import (api_minor, backend_blocks, caller, read, run, services,
-                                    validates_parameters)
+from esm.controllers.common import (api_minor, backend_blocks, caller, incomplete, read, run,
+                                    services, validates_parameters)
 from esm.controllers.instances import last_operation_response
 
 ASYNC_BINDINGS = 14  # the OSB minor version that made bind and unbind asynchronous
 
 
-async def bind(instance_id, binding_id, body, accepts_incomplete=False):
-    accepts_incomplete = accepts_incomplete and api_minor() >= ASYNC_BINDINGS  # before, binds are sync
+async def bind(instance_id, binding_id, body, accepts_incomplete=None, accept_incomplete=None):
+    # before 2.14, binds are synchronous whatever the platform says
+    accepts_incomplete = incomplete(accepts_incomplete, accept_incomplete) and api_minor() >= ASYNC_BINDINGS
     status, answer = await run(services().broker.bind, instance_id, binding_id, body,
                                accepts_incomplete, caller(),
                                costly=validates_parameters(body, "service_binding", "create"),
@@ -16,8 +17,9 @@ async def bind(instance_id, binding_id, body, accepts_incomplete=False):
     return versions.answer("bind", answer, api_minor()), status
 
 
-async def unbind(instance_id, binding_id, service_id, plan_id, accepts_incomplete=False):
-    accepts_incomplete = accepts_incomplete and api_minor() >= ASYNC_BINDINGS
+async def unbind(instance_id, binding_id, service_id, plan_id, accepts_incomplete=None,
+                 accept_incomplete=None):
+    accepts_incomplete = incomplete(accepts_incomplete, accept_incomplete) and api_minor() >= ASYNC_BINDINGS
     status, answer = await run(services().broker.unbind, instance_id, binding_id,
                                accepts_incomplete, caller())
     return answer, status

@@ -79,6 +79,13 @@ def backend_blocks(plan_id, kind: str) -> Callable[[], bool]:
     return blocking
 
 
+def incomplete(accepts_incomplete: Optional[bool], accept_incomplete: Optional[bool]) -> bool:
+    """Whether the platform accepts an asynchronous answer: `accepts_incomplete`, or the
+    original ESM's spelling `accept_incomplete` when only that one was sent."""
+    said = accepts_incomplete if accepts_incomplete is not None else accept_incomplete
+    return said is True
+
+
 def api_minor() -> int:
     """The minor OSB version the request speaks (APIVersionMiddleware checked it)."""
     return versions.minor_of(context)

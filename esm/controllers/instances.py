@@ -1,27 +1,32 @@
 """/v2/service_instances/{instance_id}: provision, update, deprovision, fetch, last_operation."""
 from esm import versions
 from esm.broker import last_operation_body
-from esm.controllers.common import api_minor, caller, read, run, services, validates_parameters
+from esm.controllers.common import (api_minor, caller, incomplete, read, run, services,
+                                    validates_parameters)
 from esm.models import IN_PROGRESS
 
 RETRY_AFTER_SECONDS = "1"
 
 
-async def provision(instance_id, body, accepts_incomplete=False):
+async def provision(instance_id, body, accepts_incomplete=None, accept_incomplete=None):
+    accepts_incomplete = incomplete(accepts_incomplete, accept_incomplete)
     status, answer = await run(services().broker.provision, instance_id, body,
                                accepts_incomplete, caller(),
                                costly=validates_parameters(body, "service_instance", "create"))
     return versions.answer("provision", answer, api_minor()), status
 
 
-async def update(instance_id, body, accepts_incomplete=False):
+async def update(instance_id, body, accepts_incomplete=None, accept_incomplete=None):
+    accepts_incomplete = incomplete(accepts_incomplete, accept_incomplete)
     status, answer = await run(services().broker.update, instance_id, body,
                                accepts_incomplete, caller(),
                                costly=validates_parameters(body, "service_instance", "update"))
     return versions.answer("update", answer, api_minor()), status
 
 
-async def deprovision(instance_id, service_id, plan_id, accepts_incomplete=False):
+async def deprovision(instance_id, service_id, plan_id, accepts_incomplete=None,
+                      accept_incomplete=None):
+    accepts_incomplete = incomplete(accepts_incomplete, accept_incomplete)
     status, answer = await run(services().broker.deprovision, instance_id, accepts_incomplete,
                                caller())
     return answer, status
