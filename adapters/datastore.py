@@ -102,6 +102,10 @@ class Store(ABC):
     def find(self, cls: Type[R], **equals) -> list[R]:
         """Records whose top-level fields equal the given values, oldest first."""
 
+    def count(self, cls: Type[R], **equals) -> int:
+        """How many records `find` would return (stores override it to count without reading)."""
+        return len(self.find(cls, **equals))
+
     def page(self, cls: Type[R], limit: int, after: Optional[str] = None) -> list[R]:
         """Up to `limit` records in id order, starting after the id `after`."""
         return sorted((r for r in self.find(cls) if after is None or r.id > after),
@@ -526,9 +530,10 @@ class SQLiteStore(Store):
             "WHERE k.collection=? AND k.key=? AND k.value=?", (cls.COLLECTION, key, value)).fetchone()
         return None if row is None else cls.from_doc(json.loads(row[1]), row[0])
 
-    @_unavailable_on_database_errors
-    def find(self, cls, **equals):
-        sql = "SELECT version, doc FROM records WHERE collection=?"
+    @staticmethod
+    def _where(cls, equals: dict) -> tuple[str, list]:
+        """The WHERE clause (and its arguments) of the records of `cls` with those field values."""
+        sql = "WHERE collection=?"
         args: list = [cls.COLLECTION]
         for key, value in equals.items():
             if not key.isidentifier():
@@ -539,9 +544,19 @@ class SQLiteStore(Store):
             else:
                 sql += f" AND {column} = ?"
                 args.append(value)
-        sql += " ORDER BY rowid"
-        rows = self._conn().execute(sql, args).fetchall()
+        return sql, args
+
+    @_unavailable_on_database_errors
+    def find(self, cls, **equals):
+        where, args = self._where(cls, equals)
+        rows = self._conn().execute(f"SELECT version, doc FROM records {where} ORDER BY rowid",
+                                    args).fetchall()
         return [cls.from_doc(json.loads(doc), version) for version, doc in rows]
+
+    @_unavailable_on_database_errors
+    def count(self, cls, **equals):
+        where, args = self._where(cls, equals)
+        return self._conn().execute(f"SELECT COUNT(*) FROM records {where}", args).fetchone()[0]
 
     def _write(self, one_statement: bool, fn, *args) -> None:
         """fn(conn, *args) under the write lock; in one transaction unless it is one statement

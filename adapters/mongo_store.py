@@ -124,8 +124,16 @@ class MongoDB(Store):
 
     @_unavailable_on_connection_errors
     def find(self, cls, **equals):
-        query = {f"f.{k}": v for k, v in equals.items()}
+        query = self._query(equals)
         return [self._record(cls, d) for d in self._coll(cls).find(query).sort("o", pymongo.ASCENDING)]
+
+    @_unavailable_on_connection_errors
+    def count(self, cls, **equals):
+        return self._coll(cls).count_documents(self._query(equals))
+
+    @staticmethod
+    def _query(equals: dict) -> dict:
+        return {f"f.{k}": v for k, v in equals.items()}
 
     @_unavailable_on_connection_errors
     def page(self, cls, limit, after=None):

@@ -37,15 +37,16 @@ class InstanceViews:
         return self._views([instance])[0]
 
     def page(self, limit: Optional[int] = None, after: Optional[str] = None,
-             include_deleted: bool = False) -> dict:
-        """Instances (not deleted, unless asked), in id order: all of them, or `limit` after the
-        id `after` (then `next` is the `after` of the following page, when there may be one)."""
+             include_deleted: bool = False) -> tuple[list[dict], int, Optional[str]]:
+        """(instances, how many there are in all, the `after` of the following page or None):
+        instances not deleted (unless asked), in id order; all of them, or `limit` after the id
+        `after` (`next` is given when there may be a following page)."""
         def shown(instance) -> bool:
             return include_deleted or instance.state != "deleted"
         if limit is None:
             instances = [i for i in self.store.find(ServiceInstance) if shown(i)]
             instances.sort(key=lambda i: i.id)
-            return {"instances": self._views(instances, everything=True)}
+            return self._views(instances, everything=True), len(instances), None
         instances, cursor = [], after
         while len(instances) < limit:
             batch = self.store.page(ServiceInstance, limit, cursor)
@@ -57,10 +58,11 @@ class InstanceViews:
                     instances.append(instance)
                     if len(instances) == limit:
                         break
-        body = {"instances": self._views(instances)}
-        if len(instances) == limit:
-            body["next"] = instances[-1].id
-        return body
+        total = self.store.count(ServiceInstance)
+        if not include_deleted:
+            total -= self.store.count(ServiceInstance, state="deleted")
+        following = instances[-1].id if len(instances) == limit else None
+        return self._views(instances), total, following
 
     def operations(self, instance_id: str) -> list[dict]:
         if self.store.get(ServiceInstance, instance_id) is None:

@@ -166,7 +166,7 @@ def test_delete_removes_the_service_type_and_its_manifests(api):
     response = api.delete("/v2/et/catalog", params={"service_id": "svc-mysql"})
     assert response.status_code == 200 and response.json() == {}
     assert api.get("/v2/catalog").json() == {"services": []}
-    assert api.get("/v2/et/manifest").json() == {"manifests": []}
+    assert api.get("/v2/et/manifest").json() == []
 
 
 def test_delete_of_an_unknown_service_type_is_404(api):
@@ -184,4 +184,4 @@ def test_replacing_a_service_type_drops_the_manifests_of_removed_plans(api):
     smaller = service()
     smaller["plans"] = smaller["plans"][1:]
     assert register(api, smaller).status_code == 200
-    assert [m["id"] for m in api.get("/v2/et/manifest").json()["manifests"]] == ["m-large"]
+    assert [m["id"] for m in api.get("/v2/et/manifest").json()] == ["m-large"]

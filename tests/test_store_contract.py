@@ -4,7 +4,7 @@ import threading
 import pytest
 
 from adapters.datastore import DuplicateId, DuplicateKey, VersionConflict
-from esm.models import Manifest, ServiceInstance, ServiceType
+from esm.models import Binding, Manifest, ServiceInstance, ServiceType
 from tests.stores import STORE_FACTORIES
 
 
@@ -121,6 +121,17 @@ def test_find_filters_on_fields_in_insertion_order(store):
     assert [r.id for r in store.find(ServiceInstance)] == ["i0", "i1", "i2", "i3", "i4"]
     assert store.find(ServiceInstance, plan_id="zzz") == []
     assert [r.id for r in store.find(ServiceInstance, deleted_at=None, plan_id="c")] == ["i3"]
+
+
+def test_count_counts_what_find_finds_on_columns_and_other_fields(store):
+    for i, (plan, state) in enumerate([("a", "ready"), ("b", "deleted"), ("a", "deleted"),
+                                       ("a", "ready")]):
+        store.insert(ServiceInstance(f"i{i}", plan_id=plan, state=state))
+    assert store.count(ServiceInstance) == 4
+    assert store.count(ServiceInstance, state="deleted") == 2
+    assert store.count(ServiceInstance, plan_id="a", state="ready") == 2
+    assert store.count(ServiceInstance, deleted_at=None, plan_id="b") == 1
+    assert store.count(Binding) == 0
 
 
 def test_concurrent_inserts_of_one_id_have_exactly_one_winner(store):

@@ -1,5 +1,9 @@
 """/v2/et: service types, manifests and instances, for service providers and operators."""
+from urllib.parse import urlencode
+
 from esm.controllers.common import in_thread, read, run, services
+
+TOTAL_COUNT = "X-Total-Count"  # how many items a list has in all (the answer may be one page)
 
 
 async def register_service_type(body):
@@ -23,7 +27,7 @@ async def get_manifest(manifest_id):
 
 async def list_manifests():
     manifests = await in_thread(services().registry.list_manifests)  # may be many MB to decode
-    return {"manifests": [m.to_api() for m in manifests]}, 200
+    return [m.to_api() for m in manifests], 200, {TOTAL_COUNT: str(len(manifests))}
 
 
 async def delete_manifest(manifest_id):
@@ -32,7 +36,14 @@ async def delete_manifest(manifest_id):
 
 
 async def list_instances(limit=None, after=None, include_deleted=False):
-    return await read(services().views.page, limit, after, include_deleted), 200
+    """A JSON array, as the original ESM answered; the count and the next page in headers."""
+    instances, total, following = await read(services().views.page, limit, after, include_deleted)
+    headers = {TOTAL_COUNT: str(total)}
+    if following is not None:
+        query = urlencode({"limit": limit, "after": following,
+                           **({"include_deleted": "true"} if include_deleted else {})})
+        headers["Link"] = f'</v2/et/service_instances?{query}>; rel="next"'
+    return instances, 200, headers
 
 
 async def get_instance(instance_id):

@@ -13,7 +13,6 @@ from .endpoint_protocol import EndpointProtocol
 from .error import Error
 from .et_instance import EtInstance
 from .et_instance_bindings_item import EtInstanceBindingsItem
-from .et_instance_list import EtInstanceList
 from .et_operation import EtOperation
 from .et_operation_kind import EtOperationKind
 from .et_operation_originating_identity_type_0 import EtOperationOriginatingIdentityType0
@@ -30,7 +29,6 @@ from .manifest import Manifest
 from .manifest_config import ManifestConfig
 from .manifest_endpoint import ManifestEndpoint
 from .manifest_endpoints import ManifestEndpoints
-from .manifest_list import ManifestList
 from .metadata import Metadata
 from .object_ import Object
 from .orphans import Orphans
@@ -71,7 +69,6 @@ __all__ = (
     "Error",
     "EtInstance",
     "EtInstanceBindingsItem",
-    "EtInstanceList",
     "EtOperation",
     "EtOperationKind",
     "EtOperationOriginatingIdentityType0",
@@ -88,7 +85,6 @@ __all__ = (
     "ManifestConfig",
     "ManifestEndpoint",
     "ManifestEndpoints",
-    "ManifestList",
     "Metadata",
     "Object",
     "Orphans",

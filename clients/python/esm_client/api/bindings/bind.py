@@ -22,7 +22,8 @@ def _get_kwargs(
     binding_id: str,
     *,
     body: BindRequest,
-    accepts_incomplete: bool | Unset = False,
+    accepts_incomplete: bool | Unset = UNSET,
+    accept_incomplete: bool | Unset = UNSET,
     x_broker_api_originating_identity: str | Unset = UNSET,
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
@@ -44,6 +45,8 @@ def _get_kwargs(
     params: dict[str, Any] = {}
 
     params["accepts_incomplete"] = accepts_incomplete
+
+    params["accept_incomplete"] = accept_incomplete
 
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
@@ -170,7 +173,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BindRequest,
-    accepts_incomplete: bool | Unset = False,
+    accepts_incomplete: bool | Unset = UNSET,
+    accept_incomplete: bool | Unset = UNSET,
     x_broker_api_originating_identity: str | Unset = UNSET,
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
@@ -181,7 +185,8 @@ def sync_detailed(
     Args:
         instance_id (str): RFC 3986 unreserved characters only; not "." or "..".
         binding_id (str): RFC 3986 unreserved characters only; not "." or "..".
-        accepts_incomplete (bool | Unset):  Default: False.
+        accepts_incomplete (bool | Unset):
+        accept_incomplete (bool | Unset):
         x_broker_api_originating_identity (str | Unset):
         x_broker_api_version (str):  Example: 2.17.
         x_broker_api_request_identity (str | Unset):
@@ -201,6 +206,7 @@ def sync_detailed(
 binding_id=binding_id,
 body=body,
 accepts_incomplete=accepts_incomplete,
+accept_incomplete=accept_incomplete,
 x_broker_api_originating_identity=x_broker_api_originating_identity,
 x_broker_api_version=x_broker_api_version,
 x_broker_api_request_identity=x_broker_api_request_identity,
@@ -219,7 +225,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: BindRequest,
-    accepts_incomplete: bool | Unset = False,
+    accepts_incomplete: bool | Unset = UNSET,
+    accept_incomplete: bool | Unset = UNSET,
     x_broker_api_originating_identity: str | Unset = UNSET,
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
@@ -230,7 +237,8 @@ def sync(
     Args:
         instance_id (str): RFC 3986 unreserved characters only; not "." or "..".
         binding_id (str): RFC 3986 unreserved characters only; not "." or "..".
-        accepts_incomplete (bool | Unset):  Default: False.
+        accepts_incomplete (bool | Unset):
+        accept_incomplete (bool | Unset):
         x_broker_api_originating_identity (str | Unset):
         x_broker_api_version (str):  Example: 2.17.
         x_broker_api_request_identity (str | Unset):
@@ -251,6 +259,7 @@ binding_id=binding_id,
 client=client,
 body=body,
 accepts_incomplete=accepts_incomplete,
+accept_incomplete=accept_incomplete,
 x_broker_api_originating_identity=x_broker_api_originating_identity,
 x_broker_api_version=x_broker_api_version,
 x_broker_api_request_identity=x_broker_api_request_identity,
@@ -263,7 +272,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BindRequest,
-    accepts_incomplete: bool | Unset = False,
+    accepts_incomplete: bool | Unset = UNSET,
+    accept_incomplete: bool | Unset = UNSET,
     x_broker_api_originating_identity: str | Unset = UNSET,
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
@@ -274,7 +284,8 @@ async def asyncio_detailed(
     Args:
         instance_id (str): RFC 3986 unreserved characters only; not "." or "..".
         binding_id (str): RFC 3986 unreserved characters only; not "." or "..".
-        accepts_incomplete (bool | Unset):  Default: False.
+        accepts_incomplete (bool | Unset):
+        accept_incomplete (bool | Unset):
         x_broker_api_originating_identity (str | Unset):
         x_broker_api_version (str):  Example: 2.17.
         x_broker_api_request_identity (str | Unset):
@@ -294,6 +305,7 @@ async def asyncio_detailed(
 binding_id=binding_id,
 body=body,
 accepts_incomplete=accepts_incomplete,
+accept_incomplete=accept_incomplete,
 x_broker_api_originating_identity=x_broker_api_originating_identity,
 x_broker_api_version=x_broker_api_version,
 x_broker_api_request_identity=x_broker_api_request_identity,
@@ -312,7 +324,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: BindRequest,
-    accepts_incomplete: bool | Unset = False,
+    accepts_incomplete: bool | Unset = UNSET,
+    accept_incomplete: bool | Unset = UNSET,
     x_broker_api_originating_identity: str | Unset = UNSET,
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
@@ -323,7 +336,8 @@ async def asyncio(
     Args:
         instance_id (str): RFC 3986 unreserved characters only; not "." or "..".
         binding_id (str): RFC 3986 unreserved characters only; not "." or "..".
-        accepts_incomplete (bool | Unset):  Default: False.
+        accepts_incomplete (bool | Unset):
+        accept_incomplete (bool | Unset):
         x_broker_api_originating_identity (str | Unset):
         x_broker_api_version (str):  Example: 2.17.
         x_broker_api_request_identity (str | Unset):
@@ -344,6 +358,7 @@ binding_id=binding_id,
 client=client,
 body=body,
 accepts_incomplete=accepts_incomplete,
+accept_incomplete=accept_incomplete,
 x_broker_api_originating_identity=x_broker_api_originating_identity,
 x_broker_api_version=x_broker_api_version,
 x_broker_api_request_identity=x_broker_api_request_identity,

@@ -20,7 +20,8 @@ def _get_kwargs(
     instance_id: str,
     binding_id: str,
     *,
-    accepts_incomplete: bool | Unset = False,
+    accepts_incomplete: bool | Unset = UNSET,
+    accept_incomplete: bool | Unset = UNSET,
     service_id: str,
     plan_id: str,
     x_broker_api_originating_identity: str | Unset = UNSET,
@@ -44,6 +45,8 @@ def _get_kwargs(
     params: dict[str, Any] = {}
 
     params["accepts_incomplete"] = accepts_incomplete
+
+    params["accept_incomplete"] = accept_incomplete
 
     params["service_id"] = service_id
 
@@ -149,7 +152,8 @@ def sync_detailed(
     binding_id: str,
     *,
     client: AuthenticatedClient | Client,
-    accepts_incomplete: bool | Unset = False,
+    accepts_incomplete: bool | Unset = UNSET,
+    accept_incomplete: bool | Unset = UNSET,
     service_id: str,
     plan_id: str,
     x_broker_api_originating_identity: str | Unset = UNSET,
@@ -162,7 +166,8 @@ def sync_detailed(
     Args:
         instance_id (str): RFC 3986 unreserved characters only; not "." or "..".
         binding_id (str): RFC 3986 unreserved characters only; not "." or "..".
-        accepts_incomplete (bool | Unset):  Default: False.
+        accepts_incomplete (bool | Unset):
+        accept_incomplete (bool | Unset):
         service_id (str): RFC 3986 unreserved characters only; not "." or "..".
         plan_id (str): RFC 3986 unreserved characters only; not "." or "..".
         x_broker_api_originating_identity (str | Unset):
@@ -182,6 +187,7 @@ def sync_detailed(
         instance_id=instance_id,
 binding_id=binding_id,
 accepts_incomplete=accepts_incomplete,
+accept_incomplete=accept_incomplete,
 service_id=service_id,
 plan_id=plan_id,
 x_broker_api_originating_identity=x_broker_api_originating_identity,
@@ -201,7 +207,8 @@ def sync(
     binding_id: str,
     *,
     client: AuthenticatedClient | Client,
-    accepts_incomplete: bool | Unset = False,
+    accepts_incomplete: bool | Unset = UNSET,
+    accept_incomplete: bool | Unset = UNSET,
     service_id: str,
     plan_id: str,
     x_broker_api_originating_identity: str | Unset = UNSET,
@@ -214,7 +221,8 @@ def sync(
     Args:
         instance_id (str): RFC 3986 unreserved characters only; not "." or "..".
         binding_id (str): RFC 3986 unreserved characters only; not "." or "..".
-        accepts_incomplete (bool | Unset):  Default: False.
+        accepts_incomplete (bool | Unset):
+        accept_incomplete (bool | Unset):
         service_id (str): RFC 3986 unreserved characters only; not "." or "..".
         plan_id (str): RFC 3986 unreserved characters only; not "." or "..".
         x_broker_api_originating_identity (str | Unset):
@@ -235,6 +243,7 @@ def sync(
 binding_id=binding_id,
 client=client,
 accepts_incomplete=accepts_incomplete,
+accept_incomplete=accept_incomplete,
 service_id=service_id,
 plan_id=plan_id,
 x_broker_api_originating_identity=x_broker_api_originating_identity,
@@ -248,7 +257,8 @@ async def asyncio_detailed(
     binding_id: str,
     *,
     client: AuthenticatedClient | Client,
-    accepts_incomplete: bool | Unset = False,
+    accepts_incomplete: bool | Unset = UNSET,
+    accept_incomplete: bool | Unset = UNSET,
     service_id: str,
     plan_id: str,
     x_broker_api_originating_identity: str | Unset = UNSET,
@@ -261,7 +271,8 @@ async def asyncio_detailed(
     Args:
         instance_id (str): RFC 3986 unreserved characters only; not "." or "..".
         binding_id (str): RFC 3986 unreserved characters only; not "." or "..".
-        accepts_incomplete (bool | Unset):  Default: False.
+        accepts_incomplete (bool | Unset):
+        accept_incomplete (bool | Unset):
         service_id (str): RFC 3986 unreserved characters only; not "." or "..".
         plan_id (str): RFC 3986 unreserved characters only; not "." or "..".
         x_broker_api_originating_identity (str | Unset):
@@ -281,6 +292,7 @@ async def asyncio_detailed(
         instance_id=instance_id,
 binding_id=binding_id,
 accepts_incomplete=accepts_incomplete,
+accept_incomplete=accept_incomplete,
 service_id=service_id,
 plan_id=plan_id,
 x_broker_api_originating_identity=x_broker_api_originating_identity,
@@ -300,7 +312,8 @@ async def asyncio(
     binding_id: str,
     *,
     client: AuthenticatedClient | Client,
-    accepts_incomplete: bool | Unset = False,
+    accepts_incomplete: bool | Unset = UNSET,
+    accept_incomplete: bool | Unset = UNSET,
     service_id: str,
     plan_id: str,
     x_broker_api_originating_identity: str | Unset = UNSET,
@@ -313,7 +326,8 @@ async def asyncio(
     Args:
         instance_id (str): RFC 3986 unreserved characters only; not "." or "..".
         binding_id (str): RFC 3986 unreserved characters only; not "." or "..".
-        accepts_incomplete (bool | Unset):  Default: False.
+        accepts_incomplete (bool | Unset):
+        accept_incomplete (bool | Unset):
         service_id (str): RFC 3986 unreserved characters only; not "." or "..".
         plan_id (str): RFC 3986 unreserved characters only; not "." or "..".
         x_broker_api_originating_identity (str | Unset):
@@ -334,6 +348,7 @@ async def asyncio(
 binding_id=binding_id,
 client=client,
 accepts_incomplete=accepts_incomplete,
+accept_incomplete=accept_incomplete,
 service_id=service_id,
 plan_id=plan_id,
 x_broker_api_originating_identity=x_broker_api_originating_identity,

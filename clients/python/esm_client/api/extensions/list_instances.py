@@ -9,7 +9,7 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.error import Error
-from ...models.et_instance_list import EtInstanceList
+from ...models.et_instance import EtInstance
 from ...types import UNSET, Unset
 from typing import cast
 
@@ -58,11 +58,16 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | EtInstanceList | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | list[EtInstance] | None:
     if response.status_code == 200:
-        response_200 = EtInstanceList.from_dict(response.json())
+        response_200 = []
+        _response_200 = response.json()
+        for componentsschemas_et_instance_list_item_data in (_response_200):
+            componentsschemas_et_instance_list_item = EtInstance.from_dict(componentsschemas_et_instance_list_item_data)
 
 
+
+            response_200.append(componentsschemas_et_instance_list_item)
 
         return response_200
 
@@ -100,7 +105,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | EtInstanceList]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | list[EtInstance]]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -118,12 +123,14 @@ def sync_detailed(
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
 
-) -> Response[Error | EtInstanceList]:
+) -> Response[Error | list[EtInstance]]:
     """ List service instances with their state and operation history
 
      All instances that are not deleted (with `include_deleted=true`, deleted ones too, as long
-    as their records are kept), in id order. With `limit`, one page: the answer's `next`,
-    passed as `after`, asks for the following page.
+    as their records are kept), in id order, as a JSON array (as the original ESM answered).
+    `X-Total-Count` says how many there are in all. With `limit`, one page: when more may
+    follow, the `Link` header (`rel="next"`) is the URL of the following page, whose `after`
+    is the last id of this one.
 
     Args:
         include_deleted (bool | Unset):  Default: False.
@@ -137,7 +144,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | EtInstanceList]
+        Response[Error | list[EtInstance]]
      """
 
 
@@ -165,12 +172,14 @@ def sync(
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
 
-) -> Error | EtInstanceList | None:
+) -> Error | list[EtInstance] | None:
     """ List service instances with their state and operation history
 
      All instances that are not deleted (with `include_deleted=true`, deleted ones too, as long
-    as their records are kept), in id order. With `limit`, one page: the answer's `next`,
-    passed as `after`, asks for the following page.
+    as their records are kept), in id order, as a JSON array (as the original ESM answered).
+    `X-Total-Count` says how many there are in all. With `limit`, one page: when more may
+    follow, the `Link` header (`rel="next"`) is the URL of the following page, whose `after`
+    is the last id of this one.
 
     Args:
         include_deleted (bool | Unset):  Default: False.
@@ -184,7 +193,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | EtInstanceList
+        Error | list[EtInstance]
      """
 
 
@@ -207,12 +216,14 @@ async def asyncio_detailed(
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
 
-) -> Response[Error | EtInstanceList]:
+) -> Response[Error | list[EtInstance]]:
     """ List service instances with their state and operation history
 
      All instances that are not deleted (with `include_deleted=true`, deleted ones too, as long
-    as their records are kept), in id order. With `limit`, one page: the answer's `next`,
-    passed as `after`, asks for the following page.
+    as their records are kept), in id order, as a JSON array (as the original ESM answered).
+    `X-Total-Count` says how many there are in all. With `limit`, one page: when more may
+    follow, the `Link` header (`rel="next"`) is the URL of the following page, whose `after`
+    is the last id of this one.
 
     Args:
         include_deleted (bool | Unset):  Default: False.
@@ -226,7 +237,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | EtInstanceList]
+        Response[Error | list[EtInstance]]
      """
 
 
@@ -254,12 +265,14 @@ async def asyncio(
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
 
-) -> Error | EtInstanceList | None:
+) -> Error | list[EtInstance] | None:
     """ List service instances with their state and operation history
 
      All instances that are not deleted (with `include_deleted=true`, deleted ones too, as long
-    as their records are kept), in id order. With `limit`, one page: the answer's `next`,
-    passed as `after`, asks for the following page.
+    as their records are kept), in id order, as a JSON array (as the original ESM answered).
+    `X-Total-Count` says how many there are in all. With `limit`, one page: when more may
+    follow, the `Link` header (`rel="next"`) is the URL of the following page, whose `after`
+    is the last id of this one.
 
     Args:
         include_deleted (bool | Unset):  Default: False.
@@ -273,7 +286,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | EtInstanceList
+        Error | list[EtInstance]
      """
 
 

@@ -9,7 +9,7 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.error import Error
-from ...models.manifest_list import ManifestList
+from ...models.manifest import Manifest
 from ...types import UNSET, Unset
 from typing import cast
 
@@ -44,11 +44,16 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | ManifestList | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | list[Manifest] | None:
     if response.status_code == 200:
-        response_200 = ManifestList.from_dict(response.json())
+        response_200 = []
+        _response_200 = response.json()
+        for componentsschemas_manifest_list_item_data in (_response_200):
+            componentsschemas_manifest_list_item = Manifest.from_dict(componentsschemas_manifest_list_item_data)
 
 
+
+            response_200.append(componentsschemas_manifest_list_item)
 
         return response_200
 
@@ -86,7 +91,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | ManifestList]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | list[Manifest]]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -101,7 +106,7 @@ def sync_detailed(
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
 
-) -> Response[Error | ManifestList]:
+) -> Response[Error | list[Manifest]]:
     """ List every stored deployment manifest
 
     Args:
@@ -113,7 +118,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | ManifestList]
+        Response[Error | list[Manifest]]
      """
 
 
@@ -135,7 +140,7 @@ def sync(
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
 
-) -> Error | ManifestList | None:
+) -> Error | list[Manifest] | None:
     """ List every stored deployment manifest
 
     Args:
@@ -147,7 +152,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | ManifestList
+        Error | list[Manifest]
      """
 
 
@@ -164,7 +169,7 @@ async def asyncio_detailed(
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
 
-) -> Response[Error | ManifestList]:
+) -> Response[Error | list[Manifest]]:
     """ List every stored deployment manifest
 
     Args:
@@ -176,7 +181,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | ManifestList]
+        Response[Error | list[Manifest]]
      """
 
 
@@ -198,7 +203,7 @@ async def asyncio(
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
 
-) -> Error | ManifestList | None:
+) -> Error | list[Manifest] | None:
     """ List every stored deployment manifest
 
     Args:
@@ -210,7 +215,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | ManifestList
+        Error | list[Manifest]
      """
 
 

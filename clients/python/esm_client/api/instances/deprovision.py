@@ -19,7 +19,8 @@ from typing import cast
 def _get_kwargs(
     instance_id: str,
     *,
-    accepts_incomplete: bool | Unset = False,
+    accepts_incomplete: bool | Unset = UNSET,
+    accept_incomplete: bool | Unset = UNSET,
     service_id: str,
     plan_id: str,
     x_broker_api_originating_identity: str | Unset = UNSET,
@@ -43,6 +44,8 @@ def _get_kwargs(
     params: dict[str, Any] = {}
 
     params["accepts_incomplete"] = accepts_incomplete
+
+    params["accept_incomplete"] = accept_incomplete
 
     params["service_id"] = service_id
 
@@ -147,7 +150,8 @@ def sync_detailed(
     instance_id: str,
     *,
     client: AuthenticatedClient | Client,
-    accepts_incomplete: bool | Unset = False,
+    accepts_incomplete: bool | Unset = UNSET,
+    accept_incomplete: bool | Unset = UNSET,
     service_id: str,
     plan_id: str,
     x_broker_api_originating_identity: str | Unset = UNSET,
@@ -159,7 +163,8 @@ def sync_detailed(
 
     Args:
         instance_id (str): RFC 3986 unreserved characters only; not "." or "..".
-        accepts_incomplete (bool | Unset):  Default: False.
+        accepts_incomplete (bool | Unset):
+        accept_incomplete (bool | Unset):
         service_id (str): RFC 3986 unreserved characters only; not "." or "..".
         plan_id (str): RFC 3986 unreserved characters only; not "." or "..".
         x_broker_api_originating_identity (str | Unset):
@@ -178,6 +183,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         instance_id=instance_id,
 accepts_incomplete=accepts_incomplete,
+accept_incomplete=accept_incomplete,
 service_id=service_id,
 plan_id=plan_id,
 x_broker_api_originating_identity=x_broker_api_originating_identity,
@@ -196,7 +202,8 @@ def sync(
     instance_id: str,
     *,
     client: AuthenticatedClient | Client,
-    accepts_incomplete: bool | Unset = False,
+    accepts_incomplete: bool | Unset = UNSET,
+    accept_incomplete: bool | Unset = UNSET,
     service_id: str,
     plan_id: str,
     x_broker_api_originating_identity: str | Unset = UNSET,
@@ -208,7 +215,8 @@ def sync(
 
     Args:
         instance_id (str): RFC 3986 unreserved characters only; not "." or "..".
-        accepts_incomplete (bool | Unset):  Default: False.
+        accepts_incomplete (bool | Unset):
+        accept_incomplete (bool | Unset):
         service_id (str): RFC 3986 unreserved characters only; not "." or "..".
         plan_id (str): RFC 3986 unreserved characters only; not "." or "..".
         x_broker_api_originating_identity (str | Unset):
@@ -228,6 +236,7 @@ def sync(
         instance_id=instance_id,
 client=client,
 accepts_incomplete=accepts_incomplete,
+accept_incomplete=accept_incomplete,
 service_id=service_id,
 plan_id=plan_id,
 x_broker_api_originating_identity=x_broker_api_originating_identity,
@@ -240,7 +249,8 @@ async def asyncio_detailed(
     instance_id: str,
     *,
     client: AuthenticatedClient | Client,
-    accepts_incomplete: bool | Unset = False,
+    accepts_incomplete: bool | Unset = UNSET,
+    accept_incomplete: bool | Unset = UNSET,
     service_id: str,
     plan_id: str,
     x_broker_api_originating_identity: str | Unset = UNSET,
@@ -252,7 +262,8 @@ async def asyncio_detailed(
 
     Args:
         instance_id (str): RFC 3986 unreserved characters only; not "." or "..".
-        accepts_incomplete (bool | Unset):  Default: False.
+        accepts_incomplete (bool | Unset):
+        accept_incomplete (bool | Unset):
         service_id (str): RFC 3986 unreserved characters only; not "." or "..".
         plan_id (str): RFC 3986 unreserved characters only; not "." or "..".
         x_broker_api_originating_identity (str | Unset):
@@ -271,6 +282,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         instance_id=instance_id,
 accepts_incomplete=accepts_incomplete,
+accept_incomplete=accept_incomplete,
 service_id=service_id,
 plan_id=plan_id,
 x_broker_api_originating_identity=x_broker_api_originating_identity,
@@ -289,7 +301,8 @@ async def asyncio(
     instance_id: str,
     *,
     client: AuthenticatedClient | Client,
-    accepts_incomplete: bool | Unset = False,
+    accepts_incomplete: bool | Unset = UNSET,
+    accept_incomplete: bool | Unset = UNSET,
     service_id: str,
     plan_id: str,
     x_broker_api_originating_identity: str | Unset = UNSET,
@@ -301,7 +314,8 @@ async def asyncio(
 
     Args:
         instance_id (str): RFC 3986 unreserved characters only; not "." or "..".
-        accepts_incomplete (bool | Unset):  Default: False.
+        accepts_incomplete (bool | Unset):
+        accept_incomplete (bool | Unset):
         service_id (str): RFC 3986 unreserved characters only; not "." or "..".
         plan_id (str): RFC 3986 unreserved characters only; not "." or "..".
         x_broker_api_originating_identity (str | Unset):
@@ -321,6 +335,7 @@ async def asyncio(
         instance_id=instance_id,
 client=client,
 accepts_incomplete=accepts_incomplete,
+accept_incomplete=accept_incomplete,
 service_id=service_id,
 plan_id=plan_id,
 x_broker_api_originating_identity=x_broker_api_originating_identity,

@@ -21,7 +21,8 @@ def _get_kwargs(
     instance_id: str,
     *,
     body: ProvisionRequest,
-    accepts_incomplete: bool | Unset = False,
+    accepts_incomplete: bool | Unset = UNSET,
+    accept_incomplete: bool | Unset = UNSET,
     x_broker_api_originating_identity: str | Unset = UNSET,
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
@@ -43,6 +44,8 @@ def _get_kwargs(
     params: dict[str, Any] = {}
 
     params["accepts_incomplete"] = accepts_incomplete
+
+    params["accept_incomplete"] = accept_incomplete
 
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
@@ -161,7 +164,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ProvisionRequest,
-    accepts_incomplete: bool | Unset = False,
+    accepts_incomplete: bool | Unset = UNSET,
+    accept_incomplete: bool | Unset = UNSET,
     x_broker_api_originating_identity: str | Unset = UNSET,
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
@@ -171,7 +175,8 @@ def sync_detailed(
 
     Args:
         instance_id (str): RFC 3986 unreserved characters only; not "." or "..".
-        accepts_incomplete (bool | Unset):  Default: False.
+        accepts_incomplete (bool | Unset):
+        accept_incomplete (bool | Unset):
         x_broker_api_originating_identity (str | Unset):
         x_broker_api_version (str):  Example: 2.17.
         x_broker_api_request_identity (str | Unset):
@@ -193,6 +198,7 @@ def sync_detailed(
         instance_id=instance_id,
 body=body,
 accepts_incomplete=accepts_incomplete,
+accept_incomplete=accept_incomplete,
 x_broker_api_originating_identity=x_broker_api_originating_identity,
 x_broker_api_version=x_broker_api_version,
 x_broker_api_request_identity=x_broker_api_request_identity,
@@ -210,7 +216,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ProvisionRequest,
-    accepts_incomplete: bool | Unset = False,
+    accepts_incomplete: bool | Unset = UNSET,
+    accept_incomplete: bool | Unset = UNSET,
     x_broker_api_originating_identity: str | Unset = UNSET,
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
@@ -220,7 +227,8 @@ def sync(
 
     Args:
         instance_id (str): RFC 3986 unreserved characters only; not "." or "..".
-        accepts_incomplete (bool | Unset):  Default: False.
+        accepts_incomplete (bool | Unset):
+        accept_incomplete (bool | Unset):
         x_broker_api_originating_identity (str | Unset):
         x_broker_api_version (str):  Example: 2.17.
         x_broker_api_request_identity (str | Unset):
@@ -243,6 +251,7 @@ def sync(
 client=client,
 body=body,
 accepts_incomplete=accepts_incomplete,
+accept_incomplete=accept_incomplete,
 x_broker_api_originating_identity=x_broker_api_originating_identity,
 x_broker_api_version=x_broker_api_version,
 x_broker_api_request_identity=x_broker_api_request_identity,
@@ -254,7 +263,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ProvisionRequest,
-    accepts_incomplete: bool | Unset = False,
+    accepts_incomplete: bool | Unset = UNSET,
+    accept_incomplete: bool | Unset = UNSET,
     x_broker_api_originating_identity: str | Unset = UNSET,
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
@@ -264,7 +274,8 @@ async def asyncio_detailed(
 
     Args:
         instance_id (str): RFC 3986 unreserved characters only; not "." or "..".
-        accepts_incomplete (bool | Unset):  Default: False.
+        accepts_incomplete (bool | Unset):
+        accept_incomplete (bool | Unset):
         x_broker_api_originating_identity (str | Unset):
         x_broker_api_version (str):  Example: 2.17.
         x_broker_api_request_identity (str | Unset):
@@ -286,6 +297,7 @@ async def asyncio_detailed(
         instance_id=instance_id,
 body=body,
 accepts_incomplete=accepts_incomplete,
+accept_incomplete=accept_incomplete,
 x_broker_api_originating_identity=x_broker_api_originating_identity,
 x_broker_api_version=x_broker_api_version,
 x_broker_api_request_identity=x_broker_api_request_identity,
@@ -303,7 +315,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ProvisionRequest,
-    accepts_incomplete: bool | Unset = False,
+    accepts_incomplete: bool | Unset = UNSET,
+    accept_incomplete: bool | Unset = UNSET,
     x_broker_api_originating_identity: str | Unset = UNSET,
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
@@ -313,7 +326,8 @@ async def asyncio(
 
     Args:
         instance_id (str): RFC 3986 unreserved characters only; not "." or "..".
-        accepts_incomplete (bool | Unset):  Default: False.
+        accepts_incomplete (bool | Unset):
+        accept_incomplete (bool | Unset):
         x_broker_api_originating_identity (str | Unset):
         x_broker_api_version (str):  Example: 2.17.
         x_broker_api_request_identity (str | Unset):
@@ -336,6 +350,7 @@ async def asyncio(
 client=client,
 body=body,
 accepts_incomplete=accepts_incomplete,
+accept_incomplete=accept_incomplete,
 x_broker_api_originating_identity=x_broker_api_originating_identity,
 x_broker_api_version=x_broker_api_version,
 x_broker_api_request_identity=x_broker_api_request_identity,

@@ -21,7 +21,8 @@ def _get_kwargs(
     instance_id: str,
     *,
     body: UpdateRequest,
-    accepts_incomplete: bool | Unset = False,
+    accepts_incomplete: bool | Unset = UNSET,
+    accept_incomplete: bool | Unset = UNSET,
     x_broker_api_originating_identity: str | Unset = UNSET,
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
@@ -43,6 +44,8 @@ def _get_kwargs(
     params: dict[str, Any] = {}
 
     params["accepts_incomplete"] = accepts_incomplete
+
+    params["accept_incomplete"] = accept_incomplete
 
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
@@ -154,7 +157,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: UpdateRequest,
-    accepts_incomplete: bool | Unset = False,
+    accepts_incomplete: bool | Unset = UNSET,
+    accept_incomplete: bool | Unset = UNSET,
     x_broker_api_originating_identity: str | Unset = UNSET,
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
@@ -164,7 +168,8 @@ def sync_detailed(
 
     Args:
         instance_id (str): RFC 3986 unreserved characters only; not "." or "..".
-        accepts_incomplete (bool | Unset):  Default: False.
+        accepts_incomplete (bool | Unset):
+        accept_incomplete (bool | Unset):
         x_broker_api_originating_identity (str | Unset):
         x_broker_api_version (str):  Example: 2.17.
         x_broker_api_request_identity (str | Unset):
@@ -183,6 +188,7 @@ def sync_detailed(
         instance_id=instance_id,
 body=body,
 accepts_incomplete=accepts_incomplete,
+accept_incomplete=accept_incomplete,
 x_broker_api_originating_identity=x_broker_api_originating_identity,
 x_broker_api_version=x_broker_api_version,
 x_broker_api_request_identity=x_broker_api_request_identity,
@@ -200,7 +206,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: UpdateRequest,
-    accepts_incomplete: bool | Unset = False,
+    accepts_incomplete: bool | Unset = UNSET,
+    accept_incomplete: bool | Unset = UNSET,
     x_broker_api_originating_identity: str | Unset = UNSET,
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
@@ -210,7 +217,8 @@ def sync(
 
     Args:
         instance_id (str): RFC 3986 unreserved characters only; not "." or "..".
-        accepts_incomplete (bool | Unset):  Default: False.
+        accepts_incomplete (bool | Unset):
+        accept_incomplete (bool | Unset):
         x_broker_api_originating_identity (str | Unset):
         x_broker_api_version (str):  Example: 2.17.
         x_broker_api_request_identity (str | Unset):
@@ -230,6 +238,7 @@ def sync(
 client=client,
 body=body,
 accepts_incomplete=accepts_incomplete,
+accept_incomplete=accept_incomplete,
 x_broker_api_originating_identity=x_broker_api_originating_identity,
 x_broker_api_version=x_broker_api_version,
 x_broker_api_request_identity=x_broker_api_request_identity,
@@ -241,7 +250,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: UpdateRequest,
-    accepts_incomplete: bool | Unset = False,
+    accepts_incomplete: bool | Unset = UNSET,
+    accept_incomplete: bool | Unset = UNSET,
     x_broker_api_originating_identity: str | Unset = UNSET,
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
@@ -251,7 +261,8 @@ async def asyncio_detailed(
 
     Args:
         instance_id (str): RFC 3986 unreserved characters only; not "." or "..".
-        accepts_incomplete (bool | Unset):  Default: False.
+        accepts_incomplete (bool | Unset):
+        accept_incomplete (bool | Unset):
         x_broker_api_originating_identity (str | Unset):
         x_broker_api_version (str):  Example: 2.17.
         x_broker_api_request_identity (str | Unset):
@@ -270,6 +281,7 @@ async def asyncio_detailed(
         instance_id=instance_id,
 body=body,
 accepts_incomplete=accepts_incomplete,
+accept_incomplete=accept_incomplete,
 x_broker_api_originating_identity=x_broker_api_originating_identity,
 x_broker_api_version=x_broker_api_version,
 x_broker_api_request_identity=x_broker_api_request_identity,
@@ -287,7 +299,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: UpdateRequest,
-    accepts_incomplete: bool | Unset = False,
+    accepts_incomplete: bool | Unset = UNSET,
+    accept_incomplete: bool | Unset = UNSET,
     x_broker_api_originating_identity: str | Unset = UNSET,
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
@@ -297,7 +310,8 @@ async def asyncio(
 
     Args:
         instance_id (str): RFC 3986 unreserved characters only; not "." or "..".
-        accepts_incomplete (bool | Unset):  Default: False.
+        accepts_incomplete (bool | Unset):
+        accept_incomplete (bool | Unset):
         x_broker_api_originating_identity (str | Unset):
         x_broker_api_version (str):  Example: 2.17.
         x_broker_api_request_identity (str | Unset):
@@ -317,6 +331,7 @@ async def asyncio(
 client=client,
 body=body,
 accepts_incomplete=accepts_incomplete,
+accept_incomplete=accept_incomplete,
 x_broker_api_originating_identity=x_broker_api_originating_identity,
 x_broker_api_version=x_broker_api_version,
 x_broker_api_request_identity=x_broker_api_request_identity,
