@@ -154,7 +154,7 @@ def _engine_errors(method):
 
 class DockerBackend(Backend):
     manifest_types = ("docker-compose", SWARM)
-    inline_calls_block = False  # only a synchronous bind asks the engine (call_blocks)
+    inline_calls_block = False  # validation does not ask the engine; the operations do (call_blocks)
     owns_resources = True
 
     def __init__(self, policy: DockerPolicy = DockerPolicy(), base_url: Optional[str] = None,
@@ -227,15 +227,16 @@ class DockerBackend(Backend):
                                       f"port {endpoint['port']} (add it to its ports)")
 
     def requires_async(self, manifest, kind):
-        """Bind only reads the running instance (published ports), unbind removes nothing: both
-        work inside the request, as platforms before OSB 2.14 need (they bind synchronously)."""
-        return kind not in ("bind", "unbind")
+        """Every operation can also run inside the request, for platforms that do not accept
+        asynchronous ones (as the original ESM did; binds before OSB 2.14): the broker bounds it
+        by ESM_SYNC_OPERATION_TIMEOUT."""
+        return False
 
     def prefers_async(self, manifest, kind):
         return True
 
     def call_blocks(self, kind):
-        return kind == "bind"  # it asks the engine
+        return kind != "unbind"  # they ask the engine, and wait for it; unbind removes nothing
 
     @staticmethod
     def environment(instance: ServiceInstance, manifest: Manifest, svc: ServiceSpec) -> dict:
@@ -417,6 +418,12 @@ class DockerBackend(Backend):
             if not update:
                 raise
             raise self._rolled_back(instance.id, spec, ctx, changes, failure) from None
+        except OperationCancelled:
+            if not (update and ctx.past_deadline()):
+                raise  # a delete, or the worker that takes over, carries on from what exists
+            # nobody carries on from a deadline: the instance goes back to as it was
+            raise self._rolled_back(instance.id, spec, ctx.without_deadline(), changes,
+                                    BackendFailure("it did not finish before its deadline")) from None
 
     @_engine_errors
     def _roll_forward(self, instance, manifest, spec, networks, ctx, changes: Changes) -> None:

@@ -44,8 +44,17 @@ class OperationCancelled(RuntimeError):
 
 @dataclass
 class OperationContext:
-    """What a running backend call may ask: should it stop?"""
+    """What a running backend call may ask: should it stop (for any reason), and is that
+    because its deadline passed, or because it was given up (no longer this worker's, or the
+    broker stops)?"""
     should_stop: Callable[[], bool] = lambda: False
+    past_deadline: Callable[[], bool] = lambda: False
+    given_up: Callable[[], bool] = lambda: False
+
+    def without_deadline(self) -> "OperationContext":
+        """A context for putting things back once the deadline passed: it stops only when the
+        operation is given up."""
+        return OperationContext(should_stop=self.given_up, given_up=self.given_up)
 
     def sleep(self, seconds: float, step: float = 0.05) -> None:
         """Sleep, waking early (OperationCancelled) when the operation is stopped."""

@@ -7,7 +7,7 @@ import copy
 import json
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -53,7 +53,7 @@ class Services:
     metrics: Metrics
     admin: Admin
     views: InstanceViews
-    costly_limiter: Optional[object] = None  # esm/controllers/common.py: CPU-bound calls, one at a time
+    limiters: dict = field(default_factory=dict)  # esm/controllers/common.py: threads by kind of call
 
     @classmethod
     def build(cls, settings: Settings, store: Store, epm: EPM,

@@ -18,7 +18,7 @@ from esm.errors import (AsyncRequired, BackendError, BadRequest, ConcurrencyErro
                         MaintenanceInfoConflict, NotFound, Unprocessable)
 from esm.models import (FORCE_DELETING, IN_PROGRESS, SUCCEEDED, Binding, Manifest, Operation, Plan,
                         ServiceInstance, ServiceType)
-from esm.operations import BUSY_STATE, Worker, new_operation_id
+from esm.operations import BUSY_STATE, SYNCHRONOUS, Worker, new_operation_id, overdue
 from esm.plan_schemas import TooCostly, first_error
 from esm.registry import Registry
 
@@ -126,9 +126,14 @@ class Broker:
         return self._async(backend, manifest, kind, accepts_incomplete)
 
     def _operation_record(self, kind: str, instance_id: str, caller: Caller, plan: Optional[Plan],
-                          target: dict, binding_id: Optional[str] = None) -> Operation:
-        """A new operation record, in progress and leased by this worker (not stored)."""
+                          target: dict, binding_id: Optional[str] = None,
+                          is_async: bool = True) -> Operation:
+        """A new operation record, in progress and leased by this worker (not stored). A
+        synchronous one runs while the platform waits: ESM_SYNC_OPERATION_TIMEOUT bounds it."""
         seconds = (plan.maximum_polling_duration if plan else None) or self.worker.timeout
+        if not is_async:
+            seconds = min(seconds, self.worker.sync_timeout)
+            target = {**target, SYNCHRONOUS: True}
         if plan is not None:
             service_id, plan_id = plan.service["id"], plan.id
         else:  # the plan left the catalog: name the instance's
@@ -197,8 +202,16 @@ class Broker:
 
     @staticmethod
     def _raise_if_failed(op: Operation, **flags) -> None:
-        if op.state != SUCCEEDED:
-            raise BackendError(op.description or f"{op.kind} failed", **flags)
+        """The answer to a synchronous operation that failed: one its deadline stopped tells the
+        platform to ask again asynchronously (OSB's AsyncRequired), as it may run longer then."""
+        if op.state == SUCCEEDED:
+            return
+        description = op.description or f"{op.kind} failed"
+        if op.target.get(SYNCHRONOUS) and overdue(op):
+            raise AsyncRequired(f"{description}; a request without accepts_incomplete=true waits "
+                                f"at most {int(op.target['timeout'])} s (ESM_SYNC_OPERATION_TIMEOUT): "
+                                "retry with accepts_incomplete=true")
+        raise BackendError(description, **flags)
 
     # -- instances -----------------------------------------------------------------------------
 
@@ -231,7 +244,7 @@ class Broker:
             return 200, self._provision_body(existing)
 
         is_async = self._async(backend, manifest, "provision", accepts_incomplete)
-        op = self._operation_record("provision", instance_id, caller, plan, {})
+        op = self._operation_record("provision", instance_id, caller, plan, {}, is_async=is_async)
         instance = ServiceInstance(
             instance_id, service_id=service.id, plan_id=plan.id, parameters=parameters,
             context=body.get("context") or {}, organization_guid=body.get("organization_guid"),
@@ -304,7 +317,7 @@ class Broker:
                            plan: Optional[Plan], target: dict, is_async: bool,
                            **failure_flags) -> tuple[int, dict]:
         """Store the operation, point the instance at it (compare-and-set), run it, answer."""
-        op = self._operation_record(kind, instance.id, caller, plan, target)
+        op = self._operation_record(kind, instance.id, caller, plan, target, is_async=is_async)
         version = instance.version
         instance.state, instance.operation_id = BUSY_STATE[kind], op.id
         self._store_claiming(op, instance, version, insert=False)
@@ -447,7 +460,7 @@ class Broker:
             return 200, self._binding_body(existing)
 
         is_async = self._async(backend, manifest, "bind", accepts_incomplete)
-        op = self._operation_record("bind", instance_id, caller, plan, {}, binding_id)
+        op = self._operation_record("bind", instance_id, caller, plan, {}, binding_id, is_async)
         binding = Binding(binding_id, instance_id=instance_id, service_id=instance.service_id,
                           plan_id=instance.plan_id, parameters=parameters,
                           context=body.get("context") or {}, bind_resource=body.get("bind_resource") or {},
@@ -498,7 +511,8 @@ class Broker:
             raise ConcurrencyError(f"an operation is running on service instance {instance_id!r}")
         stops = binding.operation_id if binding.state == "binding" else None
         _, plan = self.registry.plan(instance.service_id, instance.plan_id)
-        op = self._operation_record("unbind", instance_id, caller, plan, {"stops": stops}, binding_id)
+        op = self._operation_record("unbind", instance_id, caller, plan, {"stops": stops}, binding_id,
+                                    is_async)
         version = binding.version
         binding.state, binding.operation_id = "unbinding", op.id
         self._store_claiming(op, binding, version, insert=False, bumped=(instance,))
@@ -542,7 +556,7 @@ class Broker:
         if failed.binding_id and instance.state in BUSY_INSTANCE:
             raise ConcurrencyError(f"an operation is running on service instance {instance_id!r}")
         _, plan = self.registry.plan(instance.service_id, failed.target.get("plan_id", instance.plan_id))
-        target = {k: v for k, v in failed.target.items() if k not in ("timeout", "stops")}
+        target = {k: v for k, v in failed.target.items() if k not in ("timeout", "stops", SYNCHRONOUS)}
         op = self._operation_record(failed.kind, instance_id, caller, plan, target, failed.binding_id)
         version = subject.version
         subject.state, subject.operation_id = BUSY_STATE[failed.kind], op.id

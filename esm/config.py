@@ -142,6 +142,7 @@ class Settings:
     sqlite_sync: str = "normal"
     max_body_bytes: int = 1024 * 1024
     operation_timeout: int = 3600
+    sync_operation_timeout: int = 50
     operation_lease: int = 15
     worker_threads: int = 32
     log_level: str = "INFO"
@@ -259,6 +260,7 @@ class Settings:
             max_body_bytes=_int(env, "ESM_MAX_BODY_BYTES", 1024 * 1024, minimum=1024,
                                 maximum=1024 ** 3),
             operation_timeout=_int(env, "ESM_OPERATION_TIMEOUT", 3600, maximum=366 * 86400),
+            sync_operation_timeout=_int(env, "ESM_SYNC_OPERATION_TIMEOUT", 50, maximum=3600),
             operation_lease=_int(env, "ESM_OPERATION_LEASE", 15, minimum=2, maximum=3600),
             worker_threads=_int(env, "ESM_WORKER_THREADS", 32, maximum=1024),
             log_level=log_level,

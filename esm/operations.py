@@ -58,6 +58,7 @@ BINDING_KINDS = ("bind", "unbind")
 STOP_CHECK_SECONDS = 0.25  # how often a running operation asks the store whether to stop
 STORE_RETRY_SECONDS = (0.2, 0.5, 1.0, 2.0)  # waits between tries while the store is away
 INLINE_PATIENCE_SECONDS = 10.0  # how long a request waits for the store before its 503
+SYNCHRONOUS = "synchronous"  # target key: the operation runs while the platform waits for it
 
 
 def new_operation_id(kind: str) -> str:
@@ -111,6 +112,7 @@ class Worker:
                  metrics: Metrics):
         self.store, self.epm, self.registry, self.metrics = store, epm, registry, metrics
         self.timeout = settings.operation_timeout
+        self.sync_timeout = settings.sync_operation_timeout
         self.lease = settings.operation_lease
         self.id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self._threads = settings.worker_threads
@@ -217,7 +219,9 @@ class Worker:
             log.info("operation running", extra={"operation_id": op.id, "kind": op.kind,
                                                  "instance_id": op.instance_id,
                                                  "binding_id": op.binding_id})
-            ctx = OperationContext(should_stop=self._stopper(op, held))
+            ctx = OperationContext(should_stop=self._stopper(op, held),
+                                   past_deadline=lambda: overdue(op),
+                                   given_up=lambda: held.lost or self._stopping.is_set())
             outcome = waiting(lambda: self._outcome(op, held, instance, binding, ctx, manifest))
             if outcome is None:
                 if not held.lost:

@@ -202,11 +202,3 @@ def test_endpoints_must_name_a_published_port_of_a_service(registered, endpoint,
     content = compose(web={"image": "x", "ports": [80]})
     body = assert_osb_error(put(registered, content, endpoints={"e": endpoint}), 400)
     assert says in body["description"]
-
-
-def test_docker_plans_are_async_only(registered):
-    assert put(registered, compose()).status_code == 201
-    response = registered.put("/v2/service_instances/x1", json={"service_id": SERVICE_ID,
-                                                                 "organization_guid": "o", "space_guid": "s",
-                                                                 "plan_id": PLAN_ID})
-    assert_osb_error(response, 422, "AsyncRequired")

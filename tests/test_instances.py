@@ -43,7 +43,7 @@ def test_async_only_plan_needs_accepts_incomplete_and_creates_nothing_without_it
     assert_osb_error(provision(api, "i1"), 422, "AsyncRequired")
     assert_osb_error(provision(api, "i1", accepts_incomplete=False), 422, "AsyncRequired")
     assert_osb_error(last_operation(api, f"{I}/i1"), 404)
-    assert api.get("/v2/et/service_instances").json() == {"instances": []}
+    assert api.get("/v2/et/service_instances").json() == []
 
 
 def test_async_provision_202_then_repeats_get_the_same_operation_until_done(api):

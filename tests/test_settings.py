@@ -26,6 +26,7 @@ BAD = {
     "ESM_MAX_MANIFEST_BYTES": ["0", "999999999999"],
     "ESM_MAX_PARAMETERS_BYTES": ["0", "-3"],
     "ESM_OPERATION_TIMEOUT": ["0", "-5", "99999999999"],
+    "ESM_SYNC_OPERATION_TIMEOUT": ["0", "3601", "fifty"],
     "ESM_OPERATION_LEASE": ["1", "100000", "soon"],
     "ESM_WORKER_THREADS": ["0", "100000"],
     "ESM_LOG_LEVEL": ["LOUD"],

@@ -13,7 +13,7 @@ async def bind(instance_id, binding_id, body, accepts_incomplete=None, accept_in
     status, answer = await run(services().broker.bind, instance_id, binding_id, body,
                                accepts_incomplete, caller(),
                                costly=validates_parameters(body, "service_binding", "create"),
-                               blocking=backend_blocks(body.get("plan_id"), "bind"))
+                               blocking=backend_blocks(body.get("plan_id"), "bind", accepts_incomplete))
     return versions.answer("bind", answer, api_minor()), status
 
 

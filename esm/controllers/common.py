@@ -25,11 +25,18 @@ async def in_thread(fn, *args, limiter: Optional[anyio.CapacityLimiter] = None, 
 # CPU-bound work (YAML, plan schemas) holds the GIL: run any number of such calls at once and
 # the event loop waits its turn behind all of them (a /health p99 of 200 ms under 8 hostile
 # registrations); one at a time, it waits behind one switch interval at most.
-def _costly_limiter() -> anyio.CapacityLimiter:
-    esm = services()
-    if esm.costly_limiter is None:  # made inside the app's running loop, one per app
-        esm.costly_limiter = anyio.CapacityLimiter(1)
-    return esm.costly_limiter
+COSTLY_AT_ONCE = 1
+# A synchronous backend operation (a Docker provision) holds its thread while the platform
+# waits, up to ESM_SYNC_OPERATION_TIMEOUT: such calls get threads of their own, so that a burst
+# of them cannot take the ones every store write needs; more wait their turn.
+WAITING_AT_ONCE = 32
+
+
+def _limiter(name: str, capacity: int) -> anyio.CapacityLimiter:
+    limiters = services().limiters
+    if name not in limiters:  # made inside the app's running loop, one per app
+        limiters[name] = anyio.CapacityLimiter(capacity)
+    return limiters[name]
 
 
 Flag = Union[bool, Callable[[], bool]]
@@ -41,14 +48,16 @@ def _says(flag: Flag, esm) -> bool:
 
 
 async def run(fn, *args, costly: Flag = False, blocking: Flag = False, **kwargs):
-    """Call fn, which may write and call backends: one at a time off the event loop when it is
-    `costly` (parses a manifest, validates parameters against a plan schema), in the common pool
-    when the store or the backend call can block (`blocking`), else right here. When the
-    store's reads block, fn always runs in the pool."""
+    """Call fn, which may write and call backends: among the waiting calls when the backend
+    call may block (`blocking`; when the store's reads block, a callable counts as yes), one at
+    a time off the event loop when it is `costly` (parses a manifest, validates parameters
+    against a plan schema), in the common pool when the store can block, else right here."""
     esm = services()
+    if blocking is True or (callable(blocking) and (esm.store.blocking_reads or blocking())):
+        return await in_thread(fn, *args, limiter=_limiter("waiting", WAITING_AT_ONCE), **kwargs)
     if _says(costly, esm):
-        return await in_thread(fn, *args, limiter=_costly_limiter(), **kwargs)
-    if esm.store.blocking_writes or esm.epm.inline_calls_block or _says(blocking, esm):
+        return await in_thread(fn, *args, limiter=_limiter("costly", COSTLY_AT_ONCE), **kwargs)
+    if esm.store.blocking_writes or esm.epm.inline_calls_block:
         return await in_thread(fn, *args, **kwargs)
     return fn(*args, **kwargs)
 
@@ -71,11 +80,17 @@ def validates_parameters(body: dict, target: str, action: str) -> Callable[[], b
     return costly
 
 
-def backend_blocks(plan_id, kind: str) -> Callable[[], bool]:
-    """Whether the synchronous `kind` call of the plan's backend may block (for `run`)."""
+def backend_blocks(plan_id, kind: str, accepts_incomplete: bool = False) -> Callable[[], bool]:
+    """Whether the request may make the plan's backend's `kind` call, and that call may block
+    (for `run`): not when the operation is to run asynchronously anyway."""
     def blocking() -> bool:
         manifest = services().registry.manifest_for_plan(plan_id)
-        return manifest is None or services().epm.backend_for(manifest.manifest_type).call_blocks(kind)
+        if manifest is None:
+            return True
+        backend = services().epm.backend_for(manifest.manifest_type)
+        if accepts_incomplete and backend.prefers_async(manifest, kind):
+            return False
+        return backend.call_blocks(kind)
     return blocking
 
 

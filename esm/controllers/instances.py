@@ -1,8 +1,8 @@
 """/v2/service_instances/{instance_id}: provision, update, deprovision, fetch, last_operation."""
 from esm import versions
 from esm.broker import last_operation_body
-from esm.controllers.common import (api_minor, caller, incomplete, read, run, services,
-                                    validates_parameters)
+from esm.controllers.common import (api_minor, backend_blocks, caller, incomplete, read, run,
+                                    services, validates_parameters)
 from esm.models import IN_PROGRESS
 
 RETRY_AFTER_SECONDS = "1"
@@ -12,7 +12,9 @@ async def provision(instance_id, body, accepts_incomplete=None, accept_incomplet
     accepts_incomplete = incomplete(accepts_incomplete, accept_incomplete)
     status, answer = await run(services().broker.provision, instance_id, body,
                                accepts_incomplete, caller(),
-                               costly=validates_parameters(body, "service_instance", "create"))
+                               costly=validates_parameters(body, "service_instance", "create"),
+                               blocking=backend_blocks(body.get("plan_id"), "provision",
+                                                       accepts_incomplete))
     return versions.answer("provision", answer, api_minor()), status
 
 
@@ -20,7 +22,9 @@ async def update(instance_id, body, accepts_incomplete=None, accept_incomplete=N
     accepts_incomplete = incomplete(accepts_incomplete, accept_incomplete)
     status, answer = await run(services().broker.update, instance_id, body,
                                accepts_incomplete, caller(),
-                               costly=validates_parameters(body, "service_instance", "update"))
+                               costly=validates_parameters(body, "service_instance", "update"),
+                               blocking=backend_blocks(body.get("plan_id"), "update",
+                                                       accepts_incomplete))
     return versions.answer("update", answer, api_minor()), status
 
 
@@ -28,7 +32,8 @@ async def deprovision(instance_id, service_id, plan_id, accepts_incomplete=None,
                       accept_incomplete=None):
     accepts_incomplete = incomplete(accepts_incomplete, accept_incomplete)
     status, answer = await run(services().broker.deprovision, instance_id, accepts_incomplete,
-                               caller())
+                               caller(), blocking=backend_blocks(plan_id, "deprovision",
+                                                               accepts_incomplete))
     return answer, status
 
 
