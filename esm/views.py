@@ -1,13 +1,22 @@
 """What operators see under /v2/et/service_instances: instances with their service type, plan,
-state, bindings and operation history. Binding credentials never appear here."""
+state, bindings and operation history. Binding credentials never appear here.
+
+`context` also holds what ElasTest's orchestrator read from the seed's view: `id` and
+`manifest_id`, and in the view of one instance `<service>_Ip` for each of its services, with
+the manifest's `endpoints` located (both from the backend; left out when it cannot be asked,
+and never asked for a listing)."""
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 from typing import Optional
 
 from adapters.datastore import Store
+from adapters.resources import EPM
 from esm.errors import NotFound
-from esm.models import Binding, Operation, ServiceInstance, ServiceType
+from esm.models import Binding, Manifest, Operation, ServiceInstance, ServiceType
+
+log = logging.getLogger("esm.views")
 
 
 def _iso(epoch: Optional[float]) -> Optional[str]:
@@ -27,14 +36,33 @@ def operation_view(op: Operation) -> dict:
 
 
 class InstanceViews:
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, epm: Optional[EPM] = None):
         self.store = store
+        self.epm = epm
 
     def one(self, instance_id: str) -> dict:
+        """The instance, with what its backend says (it may block: call it in a thread)."""
         instance = self.store.get(ServiceInstance, instance_id)
         if instance is None:
             raise NotFound(f"no service instance {instance_id!r}")
-        return self._views([instance])[0]
+        view = self._views([instance])[0]
+        manifest = self.store.get_by_key(Manifest, "plan_id", instance.plan_id)
+        if manifest is not None and instance.state != "deleted":
+            details = self._details(instance, manifest)
+            view["context"].update({f"{service}_Ip": address
+                                    for service, address in details.get("addresses", {}).items()})
+            if "endpoints" in details:
+                view["endpoints"] = details["endpoints"]
+        return view
+
+    def _details(self, instance: ServiceInstance, manifest: Manifest) -> dict:
+        if self.epm is None:
+            return {}
+        try:
+            return self.epm.backend_for(manifest.manifest_type).instance_details(instance, manifest)
+        except Exception as exc:  # noqa: BLE001 - the view is served without the backend's part
+            log.warning("the view of instance %s goes without its addresses: %s", instance.id, exc)
+            return {}
 
     def page(self, limit: Optional[int] = None, after: Optional[str] = None,
              include_deleted: bool = False) -> dict:
@@ -68,6 +96,15 @@ class InstanceViews:
         ops = self.store.find(Operation, instance_id=instance_id)
         return [operation_view(op) for op in sorted(ops, key=lambda o: o.started_at)]
 
+    @staticmethod
+    def _context(instance: ServiceInstance, manifests: dict) -> dict:
+        """The platform's context, then the seed's `id` and `manifest_id` (they win: ElasTest's
+        orchestrator relies on them)."""
+        context = {**instance.context, "id": instance.id}
+        if instance.plan_id in manifests:
+            context["manifest_id"] = manifests[instance.plan_id]
+        return context
+
     def _views(self, instances: list, everything: bool = False) -> list[dict]:
         """One read of all bindings and operations for a whole listing; per instance otherwise."""
         if everything:
@@ -76,6 +113,7 @@ class InstanceViews:
             bindings = [b for i in instances for b in self.store.find(Binding, instance_id=i.id)]
             operations = [o for i in instances for o in self.store.find(Operation, instance_id=i.id)]
         names = {st.id: st for st in self.store.find(ServiceType)}
+        manifests = {m.plan_id: m.id for m in self.store.find(Manifest)}
         by_instance: dict[str, dict[str, list]] = {}
         for b in bindings:
             if b.state != "deleted":
@@ -91,7 +129,8 @@ class InstanceViews:
                 "id": i.id, "service_id": i.service_id, "plan_id": i.plan_id,
                 "service_name": service.name if service else None,
                 "plan_name": plan.name if plan else None, "state": i.state,
-                "parameters": i.parameters, "context": i.context, "dashboard_url": i.dashboard_url,
+                "parameters": i.parameters, "context": self._context(i, manifests),
+                "dashboard_url": i.dashboard_url,
                 "created_at": i.created_at,
                 "bindings": by_instance.get(i.id, {}).get("b", []),
                 "operations": sorted(by_instance.get(i.id, {}).get("o", []),
