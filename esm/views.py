@@ -1,10 +1,10 @@
 """What operators see under /v2/et/service_instances: instances with their service type, plan,
 state, bindings and operation history. Binding credentials never appear here.
 
-`context` also holds what ElasTest's orchestrator read from the seed's view: `id` and
-`manifest_id`, and in the view of one instance `<service>_Ip` for each of its services, with
-the manifest's `endpoints` located (both from the backend; left out when it cannot be asked,
-and never asked for a listing)."""
+The view of one instance also holds what ElasTest's orchestrator read from the seed's view:
+`context.id`, `context.manifest_id` and `context.<service>_Ip` for each of its services, and the
+manifest's `endpoints` located (these two from the backend; left out when it cannot be asked).
+A listing shows the stored records only: it reads no manifest and asks no backend."""
 from __future__ import annotations
 
 import datetime as _dt
@@ -46,7 +46,10 @@ class InstanceViews:
         if instance is None:
             raise NotFound(f"no service instance {instance_id!r}")
         view = self._views([instance])[0]
+        view["context"] = {**instance.context, "id": instance.id}  # the seed's keys win
         manifest = self.store.get_by_key(Manifest, "plan_id", instance.plan_id)
+        if manifest is not None:
+            view["context"]["manifest_id"] = manifest.id
         if manifest is not None and instance.state != "deleted":
             details = self._details(instance, manifest)
             view["context"].update({f"{service}_Ip": address
@@ -96,15 +99,6 @@ class InstanceViews:
         ops = self.store.find(Operation, instance_id=instance_id)
         return [operation_view(op) for op in sorted(ops, key=lambda o: o.started_at)]
 
-    @staticmethod
-    def _context(instance: ServiceInstance, manifests: dict) -> dict:
-        """The platform's context, then the seed's `id` and `manifest_id` (they win: ElasTest's
-        orchestrator relies on them)."""
-        context = {**instance.context, "id": instance.id}
-        if instance.plan_id in manifests:
-            context["manifest_id"] = manifests[instance.plan_id]
-        return context
-
     def _views(self, instances: list, everything: bool = False) -> list[dict]:
         """One read of all bindings and operations for a whole listing; per instance otherwise."""
         if everything:
@@ -113,7 +107,6 @@ class InstanceViews:
             bindings = [b for i in instances for b in self.store.find(Binding, instance_id=i.id)]
             operations = [o for i in instances for o in self.store.find(Operation, instance_id=i.id)]
         names = {st.id: st for st in self.store.find(ServiceType)}
-        manifests = {m.plan_id: m.id for m in self.store.find(Manifest)}
         by_instance: dict[str, dict[str, list]] = {}
         for b in bindings:
             if b.state != "deleted":
@@ -129,8 +122,7 @@ class InstanceViews:
                 "id": i.id, "service_id": i.service_id, "plan_id": i.plan_id,
                 "service_name": service.name if service else None,
                 "plan_name": plan.name if plan else None, "state": i.state,
-                "parameters": i.parameters, "context": self._context(i, manifests),
-                "dashboard_url": i.dashboard_url,
+                "parameters": i.parameters, "context": i.context, "dashboard_url": i.dashboard_url,
                 "created_at": i.created_at,
                 "bindings": by_instance.get(i.id, {}).get("b", []),
                 "operations": sorted(by_instance.get(i.id, {}).get("o", []),

@@ -20,12 +20,12 @@ T = TypeVar("T", bound="EtInstanceContext")
 
 @_attrs_define
 class EtInstanceContext:
-    """ The platform's context, and what ElasTest's orchestrator reads from the seed's view:
-    `id` (the instance id), `manifest_id` (the plan's manifest) and, in the view of one
-    Docker instance, `<service>_Ip` for every compose service: its address on the
-    external network it joined, else on its first network of the instance (the
-    virtual IP for a swarm service). Addresses are left out while the engine cannot be
-    asked, and never appear in the listing.
+    """ The platform's context. The view of one instance adds what ElasTest's orchestrator
+    reads from the seed's view: `id` (the instance id), `manifest_id` (the plan's
+    manifest) and, for a Docker instance, `<service>_Ip` for every compose service: its
+    address on the external network it joined, else on its first network of the
+    instance (the virtual IP for a swarm service). Addresses are left out while the
+    engine cannot be asked. The listing shows the platform's context only.
 
      """
 
