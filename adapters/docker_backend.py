@@ -899,7 +899,7 @@ class DockerBackend(Backend):
         """Credentials from the manifest's endpoints and where the engine says they are: today's
         form at the published host port; ElasTest's form as registered, each endpoint with its
         `network` and (when published) `published` URL parts."""
-        reached = self._reached(instance.id, manifest)
+        reached = self._reached(instance.id, manifest) if manifest.endpoints else {}
         credentials, endpoints = {}, []
         for name, entry in (manifest.endpoints or {}).items():
             if "service" not in entry:
