@@ -137,6 +137,44 @@ def env_value(value) -> str:
     return json.dumps(value) if isinstance(value, (dict, list)) else str(value)
 
 
+# A config value holding one of these is an ElasTest setting descriptor ({"type", "label",
+# "default"}): the variable is its `default`, and without one it sets nothing.
+DESCRIPTOR_KEYS = ("default", "type", "label")
+
+
+def is_descriptor(value) -> bool:
+    return isinstance(value, dict) and any(key in value for key in DESCRIPTOR_KEYS)
+
+
+def config_environment(config: dict) -> dict:
+    """The manifest config as environment variables: a descriptor's `default`, any other value
+    itself (lists and other mappings as JSON, as before descriptors were known)."""
+    environment = {}
+    for key, value in (config or {}).items():
+        if not is_descriptor(value):
+            environment[str(key)] = env_value(value)
+        elif "default" in value:
+            environment[str(key)] = env_value(value["default"])
+    return environment
+
+
+@dataclass
+class Reached:
+    """Where one compose service of an instance is reached: its address on its network (see
+    `_network_of`), and its published ports ("8080/tcp" -> host port)."""
+    address: Optional[str] = None
+    published: dict = field(default_factory=dict)
+
+
+def url_parts(host: str, port: int, protocol: str, path: str) -> dict:
+    return {"host": host, "port": port, "protocol": protocol, "path": path,
+            "uri": f"{protocol}://{host}:{port}{path}"}
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
 def _engine_errors(method):
     """Engine trouble becomes a BackendFailure the platform can read."""
     @functools.wraps(method)
@@ -213,11 +251,22 @@ class DockerBackend(Backend):
 
     def validate_manifest(self, manifest: Manifest) -> None:
         spec = self.spec(manifest)
-        for key in manifest.config or {}:  # each becomes an environment variable's name
+        for key, value in (manifest.config or {}).items():  # each names an environment variable
             if not ENV_NAME.fullmatch(key):
                 raise ManifestInvalid(f"config key {key[:64]!r} cannot name an environment variable "
                                       "(letters, digits, '_', '.', '-'; not starting with a digit)")
+            if is_descriptor(value) and not all(isinstance(value.get(k, ""), str)
+                                                for k in ("type", "label")):
+                raise ManifestInvalid(f"config {key!r}: a setting descriptor's type and label "
+                                      "must be strings")
         for name, endpoint in (manifest.endpoints or {}).items():
+            if "service" not in endpoint:  # ElasTest's form: keyed by the service serving it
+                if name not in spec.services:
+                    raise ManifestInvalid(
+                        f"endpoints {name[:64]!r}: the manifest defines no service {name[:64]!r} "
+                        "(endpoints without 'service' are keyed by the compose service that "
+                        f"serves them; it defines {', '.join(sorted(spec.services))})")
+                continue
             svc = spec.services.get(endpoint["service"])
             if svc is None:
                 raise ManifestInvalid(f"endpoint {name!r} names service {endpoint['service']!r}, "
@@ -242,9 +291,8 @@ class DockerBackend(Backend):
     def environment(instance: ServiceInstance, manifest: Manifest, svc: ServiceSpec) -> dict:
         """The service's own environment, then the manifest config, then the provision
         parameters: later ones win."""
-        merged = dict(svc.environment)
-        for source in (manifest.config or {}, instance.parameters or {}):
-            merged.update({str(k): env_value(v) for k, v in source.items()})
+        merged = {**svc.environment, **config_environment(manifest.config)}
+        merged.update({str(k): env_value(v) for k, v in (instance.parameters or {}).items()})
         return merged
 
     # -- operations ---------------------------------------------------------------------------
@@ -855,31 +903,114 @@ class DockerBackend(Backend):
 
     @_engine_errors
     def bind(self, instance, binding, manifest, ctx):
-        """Credentials from the manifest's endpoints and the host ports the engine published."""
-        swarm = manifest.manifest_type == SWARM
+        """Credentials from the manifest's endpoints and where the engine says they are: today's
+        form at the published host port; ElasTest's form as registered, each endpoint with its
+        `network` and (when published) `published` URL parts."""
+        reached = self._reached(instance.id, manifest) if manifest.endpoints else {}
         credentials, endpoints = {}, []
-        for name, endpoint in (manifest.endpoints or {}).items():
-            port = self._published_port(instance.id, endpoint["service"], endpoint["port"], swarm)
-            protocol, path = endpoint.get("protocol", "tcp"), endpoint.get("path", "")
-            credentials[name] = {"host": self.host_address, "port": port, "protocol": protocol,
-                                 "path": path, "uri": f"{protocol}://{self.host_address}:{port}{path}"}
-            endpoints.append({"host": self.host_address, "ports": [str(port)],
-                              "protocol": "udp" if protocol == "udp" else "tcp"})
+        for name, entry in (manifest.endpoints or {}).items():
+            if "service" not in entry:
+                if name not in reached:
+                    raise BackendFailure(f"service {name!r} of this instance is not on the engine")
+                credentials[name] = self._located_entry(name, entry, reached)
+                published = [e["published"] for kind in ("api", "gui")
+                             for e in _as_list(credentials[name].get(kind)) if "published" in e]
+            else:
+                published = [self._published(entry, reached)]
+                credentials[name] = published[0]
+            endpoints += [{"host": p["host"], "ports": [str(p["port"])],
+                           "protocol": "udp" if p["protocol"] == "udp" else "tcp"} for p in published]
         return BindResult(credentials=credentials, endpoints=endpoints)
 
-    def _published_port(self, instance_id: str, service: str, target: int, swarm: bool) -> int:
-        if swarm:
-            svc = self._services_by_name(instance_id).get(service)
-            for port in (svc.attrs.get("Endpoint", {}).get("Ports", []) if svc else []):
-                if port.get("TargetPort") == target and port.get("PublishedPort"):
-                    return int(port["PublishedPort"])
-        else:  # the current container: not one an interrupted update left aside
-            container = self._by_service(instance_id)[0].get(service)
-            ports = (container.attrs["NetworkSettings"]["Ports"] or {}) if container else {}
-            for key in (f"{target}/tcp", f"{target}/udp"):
-                for mapping in ports.get(key) or []:
-                    return int(mapping["HostPort"])
-        raise BackendFailure(f"service {service!r} of this instance publishes no port {target}")
+    def _published(self, endpoint: dict, reached: dict) -> dict:
+        """Today's form: the URL parts at the published host port, which it must have."""
+        service, port = endpoint["service"], endpoint["port"]
+        published = reached[service].published if service in reached else {}
+        host_port = published.get(f"{port}/tcp") or published.get(f"{port}/udp")
+        if host_port is None:
+            raise BackendFailure(f"service {service!r} of this instance publishes no port {port}")
+        return url_parts(self.host_address, host_port, endpoint.get("protocol", "tcp"),
+                         endpoint.get("path", ""))
+
+    def _located(self, endpoint: dict, reached: Optional[Reached], path: str) -> dict:
+        """An endpoint as registered, with `network` (the container's address and port) and,
+        when the port is published, `published` (the engine host and its port). An endpoint
+        without a port (a GUI path served elsewhere) stays as it is."""
+        located = dict(endpoint)
+        port = endpoint.get("port")
+        if port is None or reached is None:
+            return located
+        protocol, path = endpoint.get("protocol", "tcp"), endpoint.get("path", path)
+        if reached.address:
+            located["network"] = url_parts(reached.address, port, protocol, path)
+        host_port = reached.published.get(f"{port}/{'udp' if protocol == 'udp' else 'tcp'}")
+        if host_port:
+            located["published"] = url_parts(self.host_address, host_port, protocol, path)
+        return located
+
+    def _located_entry(self, name: str, entry: dict, reached: dict) -> dict:
+        """An ElasTest endpoints entry (keyed by its service) with each api/gui endpoint located;
+        a missing path is "/", as ElasTest's orchestrator reads it."""
+        located = dict(entry)
+        for kind in ("api", "gui"):
+            if isinstance(entry.get(kind), list):
+                located[kind] = [self._located(e, reached.get(name), "/") for e in entry[kind]]
+            elif kind in entry:
+                located[kind] = self._located(entry[kind], reached.get(name), "/")
+        return located
+
+    @_engine_errors
+    def instance_details(self, instance, manifest):
+        """Each service's address (None while it has no container or service, or no network)
+        and every endpoint located, for the operator's view: one listing of the engine."""
+        reached = self._reached(instance.id, manifest)
+        endpoints = {name: self._located_entry(name, entry, reached) if "service" not in entry
+                     else self._located(entry, reached.get(entry["service"]), "")
+                     for name, entry in (manifest.endpoints or {}).items()}
+        addresses = {name: reached[name].address if name in reached else None
+                     for name in self.spec(manifest).services}
+        return {"addresses": addresses, "endpoints": endpoints}
+
+    def _network_of(self, instance_id: str, spec: ComposeSpec, svc: ServiceSpec) -> Optional[str]:
+        """The engine name of the network whose address a service is known by: the external
+        network it joined (where ElasTest's platform reaches it), else its first one."""
+        if svc.network_mode is not None or not svc.networks:
+            return None
+        chosen = next((n for n in svc.networks if spec.networks[n].external), next(iter(svc.networks)))
+        return self.network_names(instance_id, spec)[chosen]
+
+    def _reached(self, instance_id: str, manifest: Manifest) -> dict:
+        """Compose service -> Reached, for the services the engine holds: a container's address
+        on the service's network, or a swarm service's virtual IP there (the address its name
+        leads to, balanced over its tasks), and the host ports published."""
+        spec = self.spec(manifest)
+        reached = {}
+        if manifest.manifest_type == SWARM:
+            network_ids: dict = {}
+            for name, service in self._services_by_name(instance_id).items():
+                if name not in spec.services:
+                    continue
+                endpoint = service.attrs.get("Endpoint") or {}
+                network = self._network_of(instance_id, spec, spec.services[name])
+                if network is not None and network not in network_ids:
+                    network_ids[network] = next((n.id for n in self.client.networks.list(names=[network])
+                                                 if n.name == network), None)
+                vip = next((v.get("Addr", "") for v in endpoint.get("VirtualIPs") or []
+                            if v.get("NetworkID") == network_ids.get(network)), "")
+                reached[name] = Reached(vip.split("/")[0] or None, {
+                    f"{p['TargetPort']}/{p.get('Protocol', 'tcp')}": int(p["PublishedPort"])
+                    for p in endpoint.get("Ports") or [] if p.get("PublishedPort")})
+            return reached
+        for name, container in self._by_service(instance_id)[0].items():  # not one set aside
+            if name not in spec.services:
+                continue
+            settings = container.attrs.get("NetworkSettings") or {}
+            network = self._network_of(instance_id, spec, spec.services[name])
+            on = (settings.get("Networks") or {}).get(network) or {}
+            reached[name] = Reached(on.get("IPAddress") or None, {
+                key: int(mappings[0]["HostPort"]) for key, mappings in (settings.get("Ports") or {}).items()
+                if mappings})
+        return reached
 
     def unbind(self, instance, binding, manifest, ctx):
         """Credentials are published ports: nothing to remove per binding."""

@@ -136,6 +136,13 @@ class Backend(ABC):
         """The dashboard URL, when it is known before provisioning (OSB wants it in the 202)."""
         return None
 
+    def instance_details(self, instance: ServiceInstance, manifest: Manifest) -> dict:
+        """What the operator's view of one instance shows from the backend itself (nothing by
+        default): `addresses` (service -> its address, or None) and `endpoints` (the manifest's
+        endpoints with the URL parts where they are reached). Never credentials or environment
+        values. May raise: the view is then served without them."""
+        return {}
+
     def owned_resources(self, instance_id: Optional[str] = None) -> list[dict]:
         """Objects this backend holds (for one instance, or all), as small dicts with `kind`,
         `id`, `name`, `instance_id` and `workload` (True for what runs the service: an instance

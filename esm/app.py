@@ -63,7 +63,7 @@ class Services:
         worker = Worker(store, epm, registry, settings, metrics)
         broker = Broker(store, epm, registry, worker, settings.max_parameters_bytes)
         return cls(settings, store, epm, registry, worker, broker,
-                   metrics, Admin(store, epm, registry, worker, broker_id), InstanceViews(store))
+                   metrics, Admin(store, epm, registry, worker, broker_id), InstanceViews(store, epm))
 
     def start(self) -> None:
         self.worker.start()

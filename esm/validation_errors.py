@@ -74,7 +74,24 @@ def describe(error: ValidationError, subject: str) -> str:
         return f"{field} must be a valid {value}"
     if rule == "uniqueItems":
         return f"{field} must not repeat items"
+    if rule in ("oneOf", "anyOf") and error.context:
+        return _no_form_fits(error, field, subject)
     return f"{field} does not satisfy its schema's {rule!r} rule"
+
+
+def _no_form_fits(error: ValidationError, field: str, subject: str) -> str:
+    """A value that fits none of the forms a oneOf/anyOf allows (best_match did not pick a
+    branch): the types they take when it has none of them, else the first branch's own rule
+    (a `not` only tells the branches apart)."""
+    here = [e for e in error.context if list(e.absolute_path) == list(error.absolute_path)]
+    if here and all(e.validator == "type" for e in here):
+        types = [t for e in here for t in (e.validator_value if isinstance(e.validator_value, list)
+                                           else [e.validator_value])]
+        return f"{field} must be {_types(types)}, not {json_type(error.instance)}"
+    telling = [e for e in error.context if e.validator not in ("not", "type")]
+    if telling:
+        return describe(telling[0], subject)
+    return f"{field} fits none of the forms its schema accepts"
 
 
 def _unit(rule: str, count) -> str:

@@ -1,13 +1,22 @@
 """What operators see under /v2/et/service_instances: instances with their service type, plan,
-state, bindings and operation history. Binding credentials never appear here."""
+state, bindings and operation history. Binding credentials never appear here.
+
+The view of one instance also holds what ElasTest's orchestrator read from the seed's view:
+`context.id`, `context.manifest_id` and `context.<service>_Ip` for each of its services, and the
+manifest's `endpoints` located (these two from the backend; left out when it cannot be asked).
+A listing shows the stored records only: it reads no manifest and asks no backend."""
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 from typing import Optional
 
 from adapters.datastore import Store
+from adapters.resources import EPM
 from esm.errors import NotFound
-from esm.models import Binding, Operation, ServiceInstance, ServiceType
+from esm.models import Binding, Manifest, Operation, ServiceInstance, ServiceType
+
+log = logging.getLogger("esm.views")
 
 
 def _iso(epoch: Optional[float]) -> Optional[str]:
@@ -27,14 +36,36 @@ def operation_view(op: Operation) -> dict:
 
 
 class InstanceViews:
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, epm: Optional[EPM] = None):
         self.store = store
+        self.epm = epm
 
     def one(self, instance_id: str) -> dict:
+        """The instance, with what its backend says (it may block: call it in a thread)."""
         instance = self.store.get(ServiceInstance, instance_id)
         if instance is None:
             raise NotFound(f"no service instance {instance_id!r}")
-        return self._views([instance])[0]
+        view = self._views([instance])[0]
+        view["context"] = {**instance.context, "id": instance.id}  # the seed's keys win
+        manifest = self.store.get_by_key(Manifest, "plan_id", instance.plan_id)
+        if manifest is not None:
+            view["context"]["manifest_id"] = manifest.id
+        if manifest is not None and instance.state != "deleted":
+            details = self._details(instance, manifest)
+            view["context"].update({f"{service}_Ip": address
+                                    for service, address in details.get("addresses", {}).items()})
+            if "endpoints" in details:
+                view["endpoints"] = details["endpoints"]
+        return view
+
+    def _details(self, instance: ServiceInstance, manifest: Manifest) -> dict:
+        if self.epm is None:
+            return {}
+        try:
+            return self.epm.backend_for(manifest.manifest_type).instance_details(instance, manifest)
+        except Exception as exc:  # noqa: BLE001 - the view is served without the backend's part
+            log.warning("the view of instance %s goes without its addresses: %s", instance.id, exc)
+            return {}
 
     def page(self, limit: Optional[int] = None, after: Optional[str] = None,
              include_deleted: bool = False) -> tuple[list[dict], int, Optional[str]]:

@@ -130,6 +130,13 @@ def test_a_swarm_manifest_with_a_declared_network_and_aliases_runs_and_goes_away
             task = client.containers.list(filters={"label": f"com.docker.swarm.service.id={services['client'].id}"})
             for name in ("upstream", "backend", "api-main"):  # swarm answers a virtual IP
                 assert resolve(task[0], name), name
+            # the view's <service>_Ip is that virtual IP on the instance's network
+            back = next(n for n in networks if n.name.endswith("-back"))
+            vips = {labels: next(v["Addr"].split("/")[0] for v in s.attrs["Endpoint"]["VirtualIPs"]
+                                 if v["NetworkID"] == back.id) for labels, s in services.items()}
+            context = api.get(f"/v2/et/service_instances/{iid}").json()["context"]
+            assert (context["api_Ip"], context["client_Ip"]) == (vips["api"], vips["client"])
+            assert resolve(task[0], "upstream") == {vips["api"]}
         finally:
             remove(api, iid)
         assert not any(labelled(client, iid).values())

@@ -203,8 +203,9 @@ def test_context_only_updates_need_allow_context_updates(api):
     assert_osb_error(update(api, "i1", context={"platform": "cloudfoundry", "space_name": "b"}), 422)
     setup(api, allow_context_updates=True)
     assert update(api, "i1", context={"platform": "cloudfoundry", "space_name": "b"}).status_code == 200
-    view = api.get("/v2/et/service_instances/i1").json()
-    assert view["context"] == {"platform": "cloudfoundry", "space_name": "b"}
+    view = api.get("/v2/et/service_instances/i1").json()  # the seed's id and manifest_id beside it
+    assert view["context"] == {"platform": "cloudfoundry", "space_name": "b", "id": "i1",
+                               "manifest_id": f"m-{PLAN_ID}"}
 
 
 def test_maintenance_upgrade_and_conflict_on_update(api):

@@ -2,9 +2,10 @@
 import os
 import re
 import subprocess
+import uuid
 from pathlib import Path
 
-from adapters.docker_backend import LABEL
+from adapters.docker_backend import BROKER_LABEL, LABEL
 from tests.docker_engine import IMAGE, engine, ensure_test_image
 from tests.process import BrokerProcess
 
@@ -21,7 +22,9 @@ def test_the_readme_curl_walkthrough_succeeds_step_by_step(tmp_path):
     pulled one (no registry is reachable here)."""
     client = engine()
     ensure_test_image(client)
-    broker = BrokerProcess(tmp_path).wait_ready()
+    # its own broker id: another run of the walkthrough on the shared engine makes a web-1 too
+    broker_id = f"readme-{uuid.uuid4().hex[:8]}"
+    broker = BrokerProcess(tmp_path, env={"ESM_BROKER_ID": broker_id}).wait_ready()
     try:
         # -f: any HTTP error fails the step; the port is the test broker's
         script = walkthrough().replace("curl -s", "curl -sSf").replace(":8080", f":{broker.port}")
@@ -36,8 +39,9 @@ def test_the_readme_curl_walkthrough_succeeds_step_by_step(tmp_path):
         assert re.search(r'"uri": "http://127\.0\.0\.1:\d+/"', done.stdout), done.stdout
     finally:
         broker.stop()
-    assert client.containers.list(all=True, filters={"label": f"{LABEL}=web-1"}) == []
-    assert client.networks.list(filters={"label": f"{LABEL}=web-1"}) == []
+    ours = {"label": [f"{LABEL}=web-1", f"{BROKER_LABEL}={broker_id}"]}
+    assert client.containers.list(all=True, filters=ours) == []
+    assert client.networks.list(filters=ours) == []
 
 
 def _table_rows(heading: str) -> list:

@@ -47,7 +47,7 @@ async def list_instances(limit=None, after=None, include_deleted=False):
 
 
 async def get_instance(instance_id):
-    return await read(services().views.one, instance_id), 200
+    return await in_thread(services().views.one, instance_id), 200  # it may ask the engine
 
 
 async def list_operations(instance_id):

@@ -7,12 +7,17 @@ from .bind_resource import BindResource
 from .bind_response import BindResponse
 from .binding_metadata import BindingMetadata
 from .catalog import Catalog
+from .elastest_endpoint import ElastestEndpoint
+from .elastest_endpoint_definition import ElastestEndpointDefinition
+from .elastest_service_endpoints import ElastestServiceEndpoints
 from .empty import Empty
 from .endpoint import Endpoint
 from .endpoint_protocol import EndpointProtocol
 from .error import Error
 from .et_instance import EtInstance
 from .et_instance_bindings_item import EtInstanceBindingsItem
+from .et_instance_context import EtInstanceContext
+from .et_instance_endpoints import EtInstanceEndpoints
 from .et_operation import EtOperation
 from .et_operation_kind import EtOperationKind
 from .et_operation_originating_identity_type_0 import EtOperationOriginatingIdentityType0
@@ -27,7 +32,6 @@ from .maintenance_info import MaintenanceInfo
 from .maintenance_info_request import MaintenanceInfoRequest
 from .manifest import Manifest
 from .manifest_config import ManifestConfig
-from .manifest_endpoint import ManifestEndpoint
 from .manifest_endpoints import ManifestEndpoints
 from .metadata import Metadata
 from .object_ import Object
@@ -45,6 +49,7 @@ from .provision_request import ProvisionRequest
 from .provision_response import ProvisionResponse
 from .service import Service
 from .service_dashboard_client import ServiceDashboardClient
+from .service_endpoint import ServiceEndpoint
 from .service_requires_item import ServiceRequiresItem
 from .update_async_response import UpdateAsyncResponse
 from .update_request import UpdateRequest
@@ -63,12 +68,17 @@ __all__ = (
     "BindResource",
     "BindResponse",
     "Catalog",
+    "ElastestEndpoint",
+    "ElastestEndpointDefinition",
+    "ElastestServiceEndpoints",
     "Empty",
     "Endpoint",
     "EndpointProtocol",
     "Error",
     "EtInstance",
     "EtInstanceBindingsItem",
+    "EtInstanceContext",
+    "EtInstanceEndpoints",
     "EtOperation",
     "EtOperationKind",
     "EtOperationOriginatingIdentityType0",
@@ -83,7 +93,6 @@ __all__ = (
     "MaintenanceInfoRequest",
     "Manifest",
     "ManifestConfig",
-    "ManifestEndpoint",
     "ManifestEndpoints",
     "Metadata",
     "Object",
@@ -101,6 +110,7 @@ __all__ = (
     "ProvisionResponse",
     "Service",
     "ServiceDashboardClient",
+    "ServiceEndpoint",
     "ServiceRequiresItem",
     "UpdateAsyncResponse",
     "UpdateRequest",

@@ -13,6 +13,8 @@ from typing import cast
 
 if TYPE_CHECKING:
   from ..models.et_instance_bindings_item import EtInstanceBindingsItem
+  from ..models.et_instance_context import EtInstanceContext
+  from ..models.et_instance_endpoints import EtInstanceEndpoints
   from ..models.et_operation import EtOperation
   from ..models.object_ import Object
 
@@ -35,11 +37,22 @@ class EtInstance:
             service_name (None | str | Unset):
             plan_name (None | str | Unset):
             parameters (Object | Unset):
-            context (Object | Unset):
+            context (EtInstanceContext | Unset): The platform's context. The view of one instance adds what ElasTest's
+                orchestrator
+                reads from the seed's view: `id` (the instance id), `manifest_id` (the plan's
+                manifest) and, for a Docker instance, `<service>_Ip` for every compose service: its
+                address on the external network it joined, else on its first network of the
+                instance (the virtual IP for a swarm service). Addresses are left out while the
+                engine cannot be asked. The listing shows the platform's context only.
             dashboard_url (None | str | Unset):
             created_at (str | Unset):
             bindings (list[EtInstanceBindingsItem] | Unset):
             operations (list[EtOperation] | Unset):
+            endpoints (EtInstanceEndpoints | Unset): In the view of one Docker instance: the manifest's `endpoints` as
+                registered, each
+                endpoint extended with `network` (host, port, protocol, path, uri at the container's
+                address) and, when its port is published, `published` (the same at the engine host's
+                published port). No credentials or environment values.
      """
 
     id: str
@@ -49,11 +62,12 @@ class EtInstance:
     service_name: None | str | Unset = UNSET
     plan_name: None | str | Unset = UNSET
     parameters: Object | Unset = UNSET
-    context: Object | Unset = UNSET
+    context: EtInstanceContext | Unset = UNSET
     dashboard_url: None | str | Unset = UNSET
     created_at: str | Unset = UNSET
     bindings: list[EtInstanceBindingsItem] | Unset = UNSET
     operations: list[EtOperation] | Unset = UNSET
+    endpoints: EtInstanceEndpoints | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -62,6 +76,8 @@ class EtInstance:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.et_instance_bindings_item import EtInstanceBindingsItem # noqa: PLC0415
+        from ..models.et_instance_context import EtInstanceContext # noqa: PLC0415
+        from ..models.et_instance_endpoints import EtInstanceEndpoints # noqa: PLC0415
         from ..models.et_operation import EtOperation # noqa: PLC0415
         from ..models.object_ import Object # noqa: PLC0415
         id = self.id
@@ -118,6 +134,10 @@ class EtInstance:
 
 
 
+        endpoints: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.endpoints, Unset):
+            endpoints = self.endpoints.to_dict()
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -143,6 +163,8 @@ class EtInstance:
             field_dict["bindings"] = bindings
         if operations is not UNSET:
             field_dict["operations"] = operations
+        if endpoints is not UNSET:
+            field_dict["endpoints"] = endpoints
 
         return field_dict
 
@@ -151,6 +173,8 @@ class EtInstance:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.et_instance_bindings_item import EtInstanceBindingsItem # noqa: PLC0415
+        from ..models.et_instance_context import EtInstanceContext # noqa: PLC0415
+        from ..models.et_instance_endpoints import EtInstanceEndpoints # noqa: PLC0415
         from ..models.et_operation import EtOperation # noqa: PLC0415
         from ..models.object_ import Object # noqa: PLC0415
         d = dict(src_dict)
@@ -193,11 +217,11 @@ class EtInstance:
 
 
         _context = d.pop("context", UNSET)
-        context: Object | Unset
+        context: EtInstanceContext | Unset
         if isinstance(_context,  Unset):
             context = UNSET
         else:
-            context = Object.from_dict(_context)
+            context = EtInstanceContext.from_dict(_context)
 
 
 
@@ -238,6 +262,16 @@ class EtInstance:
                 operations.append(operations_item)
 
 
+        _endpoints = d.pop("endpoints", UNSET)
+        endpoints: EtInstanceEndpoints | Unset
+        if isinstance(_endpoints,  Unset):
+            endpoints = UNSET
+        else:
+            endpoints = EtInstanceEndpoints.from_dict(_endpoints)
+
+
+
+
         et_instance = cls(
             id=id,
             service_id=service_id,
@@ -251,6 +285,7 @@ class EtInstance:
             created_at=created_at,
             bindings=bindings,
             operations=operations,
+            endpoints=endpoints,
         )
 
 

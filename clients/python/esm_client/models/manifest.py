@@ -29,11 +29,19 @@ class Manifest:
         Attributes:
             service_id (str): RFC 3986 unreserved characters only; not "." or "..".
             plan_id (str): RFC 3986 unreserved characters only; not "." or "..".
-            manifest_type (str): A type some registered backend accepts (`dummy`; later `docker-compose`, `docker-swarm`)
+            manifest_type (str): A type some registered backend accepts (`dummy`, `docker-compose`, `docker-swarm`)
             manifest_content (str): The backend's own format (YAML for dummy and Docker)
             id (str | Unset): RFC 3986 unreserved characters only; not "." or "..".
-            endpoints (ManifestEndpoints | Unset): Endpoint name -> where it is served; becomes bind credentials
-            config (ManifestConfig | Unset): Settings handed to every service of the instance (environment for Docker)
+            endpoints (ManifestEndpoints | Unset): Endpoint name (today's form) or compose service (ElasTest's form) -> its
+                endpoints;
+                stored and returned unchanged. The Docker backend builds bind credentials and the
+                instance view's `endpoints` from them.
+            config (ManifestConfig | Unset): Settings handed to every service of the instance (environment for Docker),
+                stored
+                and returned unchanged. A value is a scalar (the variable's value), an ElasTest
+                setting descriptor (a mapping with `default`, `type` or `label`: its `default` is
+                the value; without `default` it sets nothing), or another list or mapping (the
+                value as JSON). Provision parameters win.
      """
 
     service_id: str

@@ -20,7 +20,11 @@ T = TypeVar("T", bound="ManifestConfig")
 
 @_attrs_define
 class ManifestConfig:
-    """ Settings handed to every service of the instance (environment for Docker)
+    """ Settings handed to every service of the instance (environment for Docker), stored
+    and returned unchanged. A value is a scalar (the variable's value), an ElasTest
+    setting descriptor (a mapping with `default`, `type` or `label`: its `default` is
+    the value; without `default` it sets nothing), or another list or mapping (the
+    value as JSON). Provision parameters win.
 
      """
 

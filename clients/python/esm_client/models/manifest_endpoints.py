@@ -11,7 +11,8 @@ from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
-  from ..models.manifest_endpoint import ManifestEndpoint
+  from ..models.elastest_service_endpoints import ElastestServiceEndpoints
+  from ..models.service_endpoint import ServiceEndpoint
 
 
 
@@ -23,22 +24,30 @@ T = TypeVar("T", bound="ManifestEndpoints")
 
 @_attrs_define
 class ManifestEndpoints:
-    """ Endpoint name -> where it is served; becomes bind credentials
+    """ Endpoint name (today's form) or compose service (ElasTest's form) -> its endpoints;
+    stored and returned unchanged. The Docker backend builds bind credentials and the
+    instance view's `endpoints` from them.
 
      """
 
-    additional_properties: dict[str, ManifestEndpoint] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, ElastestServiceEndpoints | ServiceEndpoint] = _attrs_field(init=False, factory=dict)
 
 
 
 
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.manifest_endpoint import ManifestEndpoint # noqa: PLC0415
+        from ..models.elastest_service_endpoints import ElastestServiceEndpoints # noqa: PLC0415
+        from ..models.service_endpoint import ServiceEndpoint # noqa: PLC0415
         
         field_dict: dict[str, Any] = {}
         for prop_name, prop in self.additional_properties.items():
-            field_dict[prop_name] = prop.to_dict()
+            
+            if isinstance(prop, ServiceEndpoint):
+                field_dict[prop_name] = prop.to_dict()
+            else:
+                field_dict[prop_name] = prop.to_dict()
+
 
 
         return field_dict
@@ -47,7 +56,8 @@ class ManifestEndpoints:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.manifest_endpoint import ManifestEndpoint # noqa: PLC0415
+        from ..models.elastest_service_endpoints import ElastestServiceEndpoints # noqa: PLC0415
+        from ..models.service_endpoint import ServiceEndpoint # noqa: PLC0415
         d = dict(src_dict)
         manifest_endpoints = cls(
         )
@@ -55,9 +65,26 @@ class ManifestEndpoints:
 
         additional_properties = {}
         for prop_name, prop_dict in d.items():
-            additional_property = ManifestEndpoint.from_dict(prop_dict)
+            def _parse_additional_property(data: object) -> ElastestServiceEndpoints | ServiceEndpoint:
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_manifest_endpoint_type_0 = ServiceEndpoint.from_dict(data)
 
 
+
+                    return componentsschemas_manifest_endpoint_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_manifest_endpoint_type_1 = ElastestServiceEndpoints.from_dict(data)
+
+
+
+                return componentsschemas_manifest_endpoint_type_1
+
+            additional_property = _parse_additional_property(prop_dict)
 
             additional_properties[prop_name] = additional_property
 
@@ -68,10 +95,10 @@ class ManifestEndpoints:
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> ManifestEndpoint:
+    def __getitem__(self, key: str) -> ElastestServiceEndpoints | ServiceEndpoint:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: ManifestEndpoint) -> None:
+    def __setitem__(self, key: str, value: ElastestServiceEndpoints | ServiceEndpoint) -> None:
         self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:

@@ -8,31 +8,25 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-from ..types import UNSET, Unset
 
 
 
 
 
 
-T = TypeVar("T", bound="ManifestEndpoint")
+T = TypeVar("T", bound="EtInstanceEndpoints")
 
 
 
 @_attrs_define
-class ManifestEndpoint:
-    """ 
-        Attributes:
-            service (str): The manifest's service (container) that serves this endpoint
-            port (int):
-            protocol (str | Unset):  Default: 'tcp'.
-            path (str | Unset):
+class EtInstanceEndpoints:
+    """ In the view of one Docker instance: the manifest's `endpoints` as registered, each
+    endpoint extended with `network` (host, port, protocol, path, uri at the container's
+    address) and, when its port is published, `published` (the same at the engine host's
+    published port). No credentials or environment values.
+
      """
 
-    service: str
-    port: int
-    protocol: str | Unset = 'tcp'
-    path: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -40,25 +34,9 @@ class ManifestEndpoint:
 
 
     def to_dict(self) -> dict[str, Any]:
-        service = self.service
-
-        port = self.port
-
-        protocol = self.protocol
-
-        path = self.path
-
-
+        
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({
-            "service": service,
-            "port": port,
-        })
-        if protocol is not UNSET:
-            field_dict["protocol"] = protocol
-        if path is not UNSET:
-            field_dict["path"] = path
 
         return field_dict
 
@@ -67,24 +45,12 @@ class ManifestEndpoint:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        service = d.pop("service")
-
-        port = d.pop("port")
-
-        protocol = d.pop("protocol", UNSET)
-
-        path = d.pop("path", UNSET)
-
-        manifest_endpoint = cls(
-            service=service,
-            port=port,
-            protocol=protocol,
-            path=path,
+        et_instance_endpoints = cls(
         )
 
 
-        manifest_endpoint.additional_properties = d
-        return manifest_endpoint
+        et_instance_endpoints.additional_properties = d
+        return et_instance_endpoints
 
     @property
     def additional_keys(self) -> list[str]:

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+
+
+
+
+
+
+T = TypeVar("T", bound="EtInstanceContext")
+
+
+
+@_attrs_define
+class EtInstanceContext:
+    """ The platform's context. The view of one instance adds what ElasTest's orchestrator
+    reads from the seed's view: `id` (the instance id), `manifest_id` (the plan's
+    manifest) and, for a Docker instance, `<service>_Ip` for every compose service: its
+    address on the external network it joined, else on its first network of the
+    instance (the virtual IP for a swarm service). Addresses are left out while the
+    engine cannot be asked. The listing shows the platform's context only.
+
+     """
+
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        et_instance_context = cls(
+        )
+
+
+        et_instance_context.additional_properties = d
+        return et_instance_context
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
