@@ -475,7 +475,7 @@ class DockerBackend(Backend):
 
     @_engine_errors
     def _roll_forward(self, instance, manifest, spec, networks, ctx, changes: Changes) -> None:
-        self._set_aside_changed(instance, manifest, spec, changes)
+        self._set_aside_changed(instance, manifest, spec, changes, ctx)
 
         def create(svc: ServiceSpec):
             changes.made.add(svc.name)
@@ -483,9 +483,12 @@ class DockerBackend(Backend):
         self._bring_up(instance.id, spec, list(spec.services), self._by_service(instance.id)[0],
                        ctx, create)
 
-    def _set_aside_changed(self, instance, manifest, spec, changes: Changes) -> None:
+    def _set_aside_changed(self, instance, manifest, spec, changes: Changes,
+                           ctx: OperationContext) -> None:
         """Rename aside and stop (it may hold fixed host ports) the container of each service
-        whose fingerprint changed; what an interrupted earlier attempt left is sorted out first."""
+        whose fingerprint changed; what an interrupted earlier attempt left is sorted out first.
+        A stop is cut short when the deadline comes sooner than its grace period ends (a
+        synchronous update must answer in time): the container is killed then."""
         current, previous = self._by_service(instance.id)
         aside = []
         for svc in spec.services.values():
@@ -494,7 +497,7 @@ class DockerBackend(Backend):
                                         current.get(svc.name), previous.get(svc.name))
             if container is not None:
                 changes.aside.add(svc.name)
-                aside.append((container, self._grace_seconds(svc)))
+                aside.append((container, ctx.bounded(self._grace_seconds(svc))))
         self._stop_all(aside)
 
     def _set_aside(self, instance_id: str, name: str, fingerprint: str, now: Optional[Container],

@@ -50,6 +50,13 @@ class OperationContext:
     should_stop: Callable[[], bool] = lambda: False
     past_deadline: Callable[[], bool] = lambda: False
     given_up: Callable[[], bool] = lambda: False
+    #: seconds until the deadline (None: none), for waits that must not outlast it
+    seconds_left: Callable[[], Optional[float]] = lambda: None
+
+    def bounded(self, seconds: float) -> float:
+        """`seconds`, or less when the deadline comes sooner (at least 0)."""
+        left = self.seconds_left()
+        return seconds if left is None else max(0.0, min(seconds, left))
 
     def without_deadline(self) -> "OperationContext":
         """A context for putting things back once the deadline passed: it stops only when the

@@ -18,7 +18,7 @@ from esm.errors import (AsyncRequired, BackendError, BadRequest, ConcurrencyErro
                         MaintenanceInfoConflict, NotFound, Unprocessable)
 from esm.models import (FORCE_DELETING, IN_PROGRESS, SUCCEEDED, Binding, Manifest, Operation, Plan,
                         ServiceInstance, ServiceType)
-from esm.operations import BUSY_STATE, SYNCHRONOUS, Worker, new_operation_id, overdue
+from esm.operations import BUSY_STATE, SYNC_BOUNDED, Worker, new_operation_id, overdue
 from esm.plan_schemas import TooCostly, first_error
 from esm.registry import Registry
 
@@ -114,8 +114,9 @@ class Broker:
             return False
         if backend.requires_async(manifest, kind):
             if not accepts_incomplete:
+                since = " (bindings are asynchronous from OSB 2.14 on)" if kind in ("bind", "unbind") else ""
                 raise AsyncRequired(f"this plan only supports asynchronous {kind}; "
-                                    "repeat the request with accepts_incomplete=true")
+                                    f"repeat the request with accepts_incomplete=true{since}")
             return True
         return accepts_incomplete and backend.prefers_async(manifest, kind)
 
@@ -131,9 +132,9 @@ class Broker:
         """A new operation record, in progress and leased by this worker (not stored). A
         synchronous one runs while the platform waits: ESM_SYNC_OPERATION_TIMEOUT bounds it."""
         seconds = (plan.maximum_polling_duration if plan else None) or self.worker.timeout
-        if not is_async:
-            seconds = min(seconds, self.worker.sync_timeout)
-            target = {**target, SYNCHRONOUS: True}
+        if not is_async and self.worker.sync_timeout < seconds:
+            seconds = self.worker.sync_timeout
+            target = {**target, SYNC_BOUNDED: True}  # asynchronously it would have longer
         if plan is not None:
             service_id, plan_id = plan.service["id"], plan.id
         else:  # the plan left the catalog: name the instance's
@@ -202,12 +203,13 @@ class Broker:
 
     @staticmethod
     def _raise_if_failed(op: Operation, **flags) -> None:
-        """The answer to a synchronous operation that failed: one its deadline stopped tells the
-        platform to ask again asynchronously (OSB's AsyncRequired), as it may run longer then."""
+        """The answer to a synchronous operation that failed: one stopped by the deadline that
+        ESM_SYNC_OPERATION_TIMEOUT set tells the platform to ask again asynchronously (OSB's
+        AsyncRequired), as it may run longer then."""
         if op.state == SUCCEEDED:
             return
         description = op.description or f"{op.kind} failed"
-        if op.target.get(SYNCHRONOUS) and overdue(op):
+        if op.target.get(SYNC_BOUNDED) and overdue(op):
             raise AsyncRequired(f"{description}; a request without accepts_incomplete=true waits "
                                 f"at most {int(op.target['timeout'])} s (ESM_SYNC_OPERATION_TIMEOUT): "
                                 "retry with accepts_incomplete=true")
@@ -556,7 +558,7 @@ class Broker:
         if failed.binding_id and instance.state in BUSY_INSTANCE:
             raise ConcurrencyError(f"an operation is running on service instance {instance_id!r}")
         _, plan = self.registry.plan(instance.service_id, failed.target.get("plan_id", instance.plan_id))
-        target = {k: v for k, v in failed.target.items() if k not in ("timeout", "stops", SYNCHRONOUS)}
+        target = {k: v for k, v in failed.target.items() if k not in ("timeout", "stops", SYNC_BOUNDED)}
         op = self._operation_record(failed.kind, instance_id, caller, plan, target, failed.binding_id)
         version = subject.version
         subject.state, subject.operation_id = BUSY_STATE[failed.kind], op.id

@@ -103,10 +103,11 @@ class ViewCall(AsyncOperation):
         kwargs = {name: cast(path_params[name]) for name, cast in self._path}
         if self._query:
             kwargs.update(self._query_defaults)
-            for name, value in parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True):
-                cast = self._query.get(name)
-                if cast is not None:  # the last of repeated parameters wins, as in Connexion
-                    kwargs[name] = cast(value)
+            # the last of repeated parameters wins, as in Connexion, which validated that one
+            # only: the earlier ones are never cast (a bad one would raise here)
+            given = dict(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True))
+            kwargs.update({name: cast(given[name]) for name, cast in self._query.items()
+                           if name in given})
         if self._body_name is not None:
             parsed = scope.get(PARSED_JSON_BODY)
             body = parsed[1] if parsed is not None else None

@@ -58,7 +58,9 @@ BINDING_KINDS = ("bind", "unbind")
 STOP_CHECK_SECONDS = 0.25  # how often a running operation asks the store whether to stop
 STORE_RETRY_SECONDS = (0.2, 0.5, 1.0, 2.0)  # waits between tries while the store is away
 INLINE_PATIENCE_SECONDS = 10.0  # how long a request waits for the store before its 503
-SYNCHRONOUS = "synchronous"  # target key: the operation runs while the platform waits for it
+# target key: the operation runs while the platform waits, and ESM_SYNC_OPERATION_TIMEOUT cut
+# its deadline short
+SYNC_BOUNDED = "sync_bounded"
 
 
 def new_operation_id(kind: str) -> str:
@@ -221,7 +223,9 @@ class Worker:
                                                  "binding_id": op.binding_id})
             ctx = OperationContext(should_stop=self._stopper(op, held),
                                    past_deadline=lambda: overdue(op),
-                                   given_up=lambda: held.lost or self._stopping.is_set())
+                                   given_up=lambda: held.lost or self._stopping.is_set(),
+                                   seconds_left=lambda: None if op.deadline is None
+                                   else op.deadline - time.time())
             outcome = waiting(lambda: self._outcome(op, held, instance, binding, ctx, manifest))
             if outcome is None:
                 if not held.lost:

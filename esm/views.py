@@ -70,14 +70,16 @@ class InstanceViews:
     def page(self, limit: Optional[int] = None, after: Optional[str] = None,
              include_deleted: bool = False) -> tuple[list[dict], int, Optional[str]]:
         """(instances, how many there are in all, the `after` of the following page or None):
-        instances not deleted (unless asked), in id order; all of them, or `limit` after the id
-        `after` (`next` is given when there may be a following page)."""
+        instances not deleted (unless asked), in id order, after the id `after` when given: all
+        of them, or `limit` (`next` is given when there may be a following page)."""
         def shown(instance) -> bool:
             return include_deleted or instance.state != "deleted"
         if limit is None:
-            instances = [i for i in self.store.find(ServiceInstance) if shown(i)]
+            instances = [i for i in self.store.find(ServiceInstance)
+                         if shown(i) and (after is None or i.id > after)]
             instances.sort(key=lambda i: i.id)
-            return self._views(instances, everything=True), len(instances), None
+            total = len(instances) if after is None else self._total(include_deleted)
+            return self._views(instances, everything=True), total, None
         instances, cursor = [], after
         while len(instances) < limit:
             batch = self.store.page(ServiceInstance, limit, cursor)
@@ -89,11 +91,15 @@ class InstanceViews:
                     instances.append(instance)
                     if len(instances) == limit:
                         break
+        following = instances[-1].id if len(instances) == limit else None
+        return self._views(instances), self._total(include_deleted), following
+
+    def _total(self, include_deleted: bool) -> int:
+        """How many instances a listing shows in all (counted by the store, not read)."""
         total = self.store.count(ServiceInstance)
         if not include_deleted:
             total -= self.store.count(ServiceInstance, state="deleted")
-        following = instances[-1].id if len(instances) == limit else None
-        return self._views(instances), total, following
+        return total
 
     def operations(self, instance_id: str) -> list[dict]:
         if self.store.get(ServiceInstance, instance_id) is None:

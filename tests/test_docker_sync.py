@@ -3,6 +3,9 @@ them (issue 15, item 6): without accepts_incomplete=true (or with the seed's
 accept_incomplete=false) provision, update and deprovision run inside the request and answer
 once done, bounded by ESM_SYNC_OPERATION_TIMEOUT; past it the work is stopped, what it made is
 removed (an update is put back) and the answer says to retry with accepts_incomplete=true."""
+import copy
+import time
+
 import pytest
 
 from esm.config import Settings
@@ -112,4 +115,31 @@ def test_with_accepts_incomplete_docker_operations_stay_asynchronous(docker_api,
     gone = api.delete(f"{I}/{iid}", params={**IDS, "accepts_incomplete": "true"})
     assert gone.status_code == 202
     assert poll(api, f"{I}/{iid}", gone.json()["operation"], timeout=60)["state"] == "succeeded"
+    assert labelled(client, iid)["containers"] == []
+
+
+def test_a_synchronous_update_does_not_wait_out_a_grace_period_longer_than_its_time(docker_api, client):
+    api, iid = docker_api, new_id()
+    slow_to_stop = copy.deepcopy(WEB)
+    slow_to_stop["services"]["web"]["stop_grace_period"] = "40s"  # `sleep` ignores SIGTERM
+    register(api, slow_to_stop)
+    assert api.put(f"{I}/{iid}", json=provision_body(parameters={"MODE": "fine"})).status_code == 201
+    started = time.monotonic()
+    answer = api.patch(f"{I}/{iid}", json={"service_id": SERVICE_ID, "parameters": {"MODE": "x"}})
+    assert time.monotonic() - started < 40  # the old container was killed at the deadline
+    assert answer.status_code in (200, 422), answer.text
+    if answer.status_code == 422:  # it may not become ready in what was left: then put back
+        assert "rolled back" in answer.json()["description"]
+        assert "MODE=fine" in env_of(web_container(client, iid))
+    assert web_container(client, iid).status == "running"
+    assert api.delete(f"{I}/{iid}", params=IDS).status_code == 200
+    assert labelled(client, iid)["containers"] == []
+
+
+def test_a_plan_deadline_shorter_than_the_setting_is_not_answered_as_async_required(docker_api, client):
+    api, iid = docker_api, new_id()
+    register(api, WEB, maximum_polling_duration=2)  # asynchronously it would not have longer
+    answer = api.put(f"{I}/{iid}", json=provision_body(parameters={"MODE": "stuck"}))
+    body = assert_osb_error(answer, 502, "BackendError")
+    assert "deadline" in body["description"]
     assert labelled(client, iid)["containers"] == []

@@ -61,6 +61,9 @@ def test_the_listing_pages_through_live_instances_in_id_order(api):
     everything = api.get("/v2/et/service_instances")
     assert [i["id"] for i in everything.json()] == seen
     assert everything.headers["X-Total-Count"] == "6" and "link" not in everything.headers
+    rest = api.get("/v2/et/service_instances", params={"after": "i3"})  # `after` alone: the rest
+    assert [i["id"] for i in rest.json()] == ["i4", "i5", "i6"]
+    assert rest.headers["X-Total-Count"] == "6"
     with_deleted = api.get("/v2/et/service_instances",
                            params={"limit": 6, "include_deleted": "true"})
     assert with_deleted.headers["X-Total-Count"] == "7"

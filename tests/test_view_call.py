@@ -42,6 +42,13 @@ def test_query_values_are_cast_to_their_spec_type_and_the_last_repeat_wins(api):
         provision(api, f"i{n}")
     page = api.get("/v2/et/service_instances?limit=1&limit=2").json()
     assert [i["id"] for i in page] == ["i0", "i1"]
+    # an earlier repeat the spec's validation did not look at is never cast (it was a 500)
+    page = api.get("/v2/et/service_instances?limit=x&limit=2&include_deleted=x&include_deleted=false")
+    assert page.status_code == 200, page.text
+    assert [i["id"] for i in page.json()] == ["i0", "i1"]
+    refused = api.put("/v2/service_instances/i9?accepts_incomplete=garbage&accepts_incomplete=false",
+                      json=provision_body())
+    assert refused.status_code == 201, refused.text
 
 
 def test_a_boolean_query_parameter_takes_its_spec_default_when_absent(api):
