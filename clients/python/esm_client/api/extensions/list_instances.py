@@ -130,7 +130,8 @@ def sync_detailed(
     as their records are kept), in id order, as a JSON array (as the original ESM answered).
     `X-Total-Count` says how many there are in all. With `limit`, one page: when more may
     follow, the `Link` header (`rel="next"`) is the URL of the following page, whose `after`
-    is the last id of this one.
+    is the last id of this one. `after` (with or without `limit`) starts the list after that
+    id. A query parameter given twice counts once, with its last value.
 
     Args:
         include_deleted (bool | Unset):  Default: False.
@@ -179,7 +180,8 @@ def sync(
     as their records are kept), in id order, as a JSON array (as the original ESM answered).
     `X-Total-Count` says how many there are in all. With `limit`, one page: when more may
     follow, the `Link` header (`rel="next"`) is the URL of the following page, whose `after`
-    is the last id of this one.
+    is the last id of this one. `after` (with or without `limit`) starts the list after that
+    id. A query parameter given twice counts once, with its last value.
 
     Args:
         include_deleted (bool | Unset):  Default: False.
@@ -223,7 +225,8 @@ async def asyncio_detailed(
     as their records are kept), in id order, as a JSON array (as the original ESM answered).
     `X-Total-Count` says how many there are in all. With `limit`, one page: when more may
     follow, the `Link` header (`rel="next"`) is the URL of the following page, whose `after`
-    is the last id of this one.
+    is the last id of this one. `after` (with or without `limit`) starts the list after that
+    id. A query parameter given twice counts once, with its last value.
 
     Args:
         include_deleted (bool | Unset):  Default: False.
@@ -272,7 +275,8 @@ async def asyncio(
     as their records are kept), in id order, as a JSON array (as the original ESM answered).
     `X-Total-Count` says how many there are in all. With `limit`, one page: when more may
     follow, the `Link` header (`rel="next"`) is the URL of the following page, whose `after`
-    is the last id of this one.
+    is the last id of this one. `after` (with or without `limit`) starts the list after that
+    id. A query parameter given twice counts once, with its last value.
 
     Args:
         include_deleted (bool | Unset):  Default: False.
