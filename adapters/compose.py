@@ -824,6 +824,10 @@ def _service(name, raw, policy: DockerPolicy, manifest_type: str, names: set,
         devices=list(lists["devices"]), limits=limits, **_modes(raw, where, policy, names),
         **_wiring(raw, where, names, networks, replicas),
         **_own_namespace_options(raw, where, policy, limits["memory"]))
+    joined_external = [n for n in svc.networks if networks[n].external]
+    if svc.hostname and joined_external:  # the engine makes the hostname a name on every network
+        _fail(f"{where}.hostname: refused on a service joining the external network "
+              f"{joined_external[0]!r} (other instances share it: the name could take theirs)")
     for value in (svc.network_mode, svc.pid, svc.ipc):  # that container must exist first
         if value and value.startswith("service:") and value[8:] not in svc.depends_on:
             svc.depends_on.append(value[8:])

@@ -146,6 +146,22 @@ def is_descriptor(value) -> bool:
     return isinstance(value, dict) and any(key in value for key in DESCRIPTOR_KEYS)
 
 
+# The kernel refuses one environment string ("NAME=value") of 128 KiB or more (MAX_ARG_STRLEN)
+MAX_ENV_STRING = 128 * 1024 - 1
+
+
+def env_problem(name, value: str) -> Optional[str]:
+    """Why `name=value` cannot be a container's environment variable, or None."""
+    if not isinstance(name, str) or not ENV_NAME.fullmatch(name):
+        return (f"{str(name)[:64]!r} cannot name an environment variable (letters, digits, '_', "
+                "'.', '-'; not starting with a digit)")
+    if "\0" in value:
+        return f"{name!r}: an environment value cannot hold a NUL character"
+    if len(name.encode()) + 1 + len(value.encode()) > MAX_ENV_STRING:
+        return f"{name!r}: an environment variable is at most {MAX_ENV_STRING} bytes with its name"
+    return None
+
+
 def config_environment(config: dict) -> dict:
     """The manifest config as environment variables: a descriptor's `default`, any other value
     itself (lists and other mappings as JSON, as before descriptors were known)."""
@@ -167,6 +183,10 @@ class Reached:
 
 
 def url_parts(host: str, port: int, protocol: str, path: str) -> dict:
+    """Where an endpoint is reached; a path goes after the port, always behind a '/' (the
+    spec allows only URI path characters in it), so it cannot name another host."""
+    if path and not path.startswith("/"):
+        path = "/" + path
     return {"host": host, "port": port, "protocol": protocol, "path": path,
             "uri": f"{protocol}://{host}:{port}{path}"}
 
@@ -252,13 +272,14 @@ class DockerBackend(Backend):
     def validate_manifest(self, manifest: Manifest) -> None:
         spec = self.spec(manifest)
         for key, value in (manifest.config or {}).items():  # each names an environment variable
-            if not ENV_NAME.fullmatch(key):
-                raise ManifestInvalid(f"config key {key[:64]!r} cannot name an environment variable "
-                                      "(letters, digits, '_', '.', '-'; not starting with a digit)")
             if is_descriptor(value) and not all(isinstance(value.get(k, ""), str)
                                                 for k in ("type", "label")):
                 raise ManifestInvalid(f"config {key!r}: a setting descriptor's type and label "
                                       "must be strings")
+        for key, value in config_environment(manifest.config).items():
+            problem = env_problem(key, value)
+            if problem:
+                raise ManifestInvalid(f"config key {problem}")
         for name, endpoint in (manifest.endpoints or {}).items():
             if "service" not in endpoint:  # ElasTest's form: keyed by the service serving it
                 if name not in spec.services:
@@ -274,6 +295,12 @@ class DockerBackend(Backend):
             if not any(p.target == endpoint["port"] for p in svc.ports):
                 raise ManifestInvalid(f"endpoint {name!r}: service {svc.name!r} does not publish "
                                       f"port {endpoint['port']} (add it to its ports)")
+
+    def check_parameters(self, manifest, parameters):
+        for key, value in parameters.items():  # each becomes an environment variable
+            problem = env_problem(key, env_value(value))
+            if problem:
+                raise ManifestInvalid(f"parameters: {problem}")
 
     def requires_async(self, manifest, kind):
         """Every operation can also run inside the request, for platforms that do not accept
@@ -921,8 +948,11 @@ class DockerBackend(Backend):
             else:
                 published = [self._published(entry, reached)]
                 credentials[name] = published[0]
-            endpoints += [{"host": p["host"], "ports": [str(p["port"])],
-                           "protocol": "udp" if p["protocol"] == "udp" else "tcp"} for p in published]
+            for p in published:  # OSB endpoints: each host and port once
+                osb = {"host": p["host"], "ports": [str(p["port"])],
+                       "protocol": "udp" if p["protocol"] == "udp" else "tcp"}
+                if osb not in endpoints:
+                    endpoints.append(osb)
         return BindResult(credentials=credentials, endpoints=endpoints)
 
     def _published(self, endpoint: dict, reached: dict) -> dict:

@@ -102,6 +102,10 @@ class Backend(ABC):
     def validate_manifest(self, manifest: Manifest) -> None:
         """Raise ManifestInvalid with a readable reason when the content is not acceptable."""
 
+    def check_parameters(self, manifest: Manifest, parameters: dict) -> None:
+        """Raise ManifestInvalid when the backend cannot use these instance parameters (the
+        platform's request is then refused, before anything is stored)."""
+
     def requires_async(self, manifest: Manifest, kind: str) -> bool:
         """True when operation `kind` cannot complete inside the request."""
         return True

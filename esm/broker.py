@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from adapters.datastore import DuplicateId, Store, StoreUnavailable, VersionConflict
-from adapters.resources import EPM, Backend
+from adapters.resources import EPM, Backend, ManifestInvalid
 from esm.errors import (AsyncRequired, BackendError, BadRequest, ConcurrencyError, Conflict, Gone,
                         MaintenanceInfoConflict, NotFound, Unprocessable)
 from esm.models import (FORCE_DELETING, IN_PROGRESS, SUCCEEDED, Binding, Manifest, Operation, Plan,
@@ -100,6 +100,13 @@ class Broker:
         if plan is None:
             raise BadRequest(f"service {service_id!r} has no plan {plan_id!r}")
         return service, plan
+
+    @staticmethod
+    def _check_backend_parameters(backend: Backend, manifest: Manifest, parameters: dict) -> None:
+        try:
+            backend.check_parameters(manifest, parameters)
+        except ManifestInvalid as exc:
+            raise BadRequest(str(exc)) from None
 
     def _backend(self, plan_id: str) -> tuple[Manifest, Backend]:
         manifest = self.registry.manifest_for_plan(plan_id)
@@ -225,6 +232,7 @@ class Broker:
         self._check_parameters(plan, "service_instance", "create", parameters)
         check_maintenance(plan, body)
         manifest, backend = self._backend(plan.id)
+        self._check_backend_parameters(backend, manifest, parameters)
         requested = {k: body.get(k) for k in ("service_id", "plan_id", "context", "organization_guid",
                                                 "space_guid")}
         requested["parameters"] = parameters
@@ -300,6 +308,7 @@ class Broker:
             raise Unprocessable(f"service instance {instance_id!r} is not usable (its last "
                                 "operation failed); deprovision it")
         manifest, backend = self._backend(target_plan.id)
+        self._check_backend_parameters(backend, manifest, target["parameters"])
         if all(getattr(instance, k) == v for k, v in target.items()):
             # nothing to change; but a plan that cannot update synchronously says so whatever
             # the body (what the OSB checkers expect)

@@ -10,7 +10,6 @@ import re
 import fastjsonschema
 from connexion.exceptions import BadRequestProblem
 from jsonschema import Draft4Validator, ValidationError
-from jsonschema.exceptions import best_match
 from connexion.datastructures import MediaTypeDict
 from connexion.middleware.request_validation import (RequestValidationAPI,
                                                      RequestValidationMiddleware,
@@ -21,7 +20,7 @@ from connexion.validators.parameter import ParameterValidator, draft4_format_che
 from connexion.utils import is_null, is_nullable
 
 from esm.middleware import PARSED_JSON_BODY
-from esm.validation_errors import describe
+from esm.validation_errors import describe, most_telling
 
 
 _NOTES = {"type", "description", "example"}
@@ -135,7 +134,7 @@ class CachedJSONBodyValidator(JSONRequestBodyValidator):
                 pass
         if body is None:
             return super()._validate(body)
-        error = best_match(self._validator.iter_errors(body))  # into oneOf/anyOf branches
+        error = most_telling(self._validator.iter_errors(body))  # into oneOf/anyOf branches
         if error is not None:
             raise BadRequestProblem(detail=describe(error, "the body"))
         return None

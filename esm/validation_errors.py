@@ -3,7 +3,10 @@ never the validator's dump, and never the value itself (it may be huge, or hosti
 length or its JSON type. Used for bodies, path, query and header parameters."""
 from __future__ import annotations
 
+from typing import Optional
+
 from jsonschema import ValidationError
+from jsonschema.exceptions import best_match, relevance
 
 _JSON_TYPES = ((bool, "a boolean"), (int, "a number"), (float, "a number"), (str, "a string"),
                (list, "an array"), (dict, "an object"), (type(None), "null"))
@@ -102,3 +105,18 @@ def _unit(rule: str, count) -> str:
 
 def _count(instance) -> int:
     return len(instance) if isinstance(instance, (str, list, dict)) else 0
+
+
+def _in_the_other_form(error: ValidationError) -> bool:
+    """Whether the error is in a oneOf/anyOf branch whose `not` failed: the value is of another
+    form (told apart by a field that form forbids), so what it lacks for that form says little."""
+    parent = error.parent
+    if parent is None or parent.validator not in ("oneOf", "anyOf"):
+        return False
+    branch = error.relative_schema_path[0]
+    return any(e.validator == "not" and e.relative_schema_path[0] == branch for e in parent.context)
+
+
+def most_telling(errors) -> Optional[ValidationError]:
+    """jsonschema's best_match, descending into oneOf/anyOf branches of the value's own form."""
+    return best_match(errors, key=lambda e: (_in_the_other_form(e), *relevance(e)))

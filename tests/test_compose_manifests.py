@@ -186,6 +186,13 @@ def test_external_networks_are_joined_only_when_the_operator_lists_them():
         aliased = yaml.safe_dump({"services": {"web": {"image": "x", "networks": {"elastest": {"aliases": ["x"]}}}},
                                   "networks": {"elastest": {"external": True, "name": "et_net"}}})
         assert "external" in assert_osb_error(put(api, aliased), 400)["description"]
+        # the engine makes a hostname a DNS name on every network the container joins
+        named = yaml.safe_dump({"services": {"web": {"image": "x", "hostname": "other-tss",
+                                                     "networks": ["default", "elastest"]}},
+                                "networks": {"default": {},
+                                             "elastest": {"external": True, "name": "et_net"}}})
+        body = assert_osb_error(put(api, named), 400)
+        assert "hostname" in body["description"] and "external" in body["description"]
 
 
 def test_the_external_networks_setting_is_checked():

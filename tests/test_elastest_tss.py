@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from adapters.datastore import InMemoryStore
-from adapters.docker_backend import SERVICE_LABEL
+from adapters.docker_backend import SERVICE_LABEL, url_parts
 from esm.config import Settings
 from esm.models import ServiceInstance
 from tests.conftest import assert_osb_error
@@ -217,6 +217,22 @@ def test_the_view_is_served_without_addresses_while_the_engine_is_away(tmp_path)
      "endpoints may have at most 64 fields"),
     ({"config": {"webRtcStats": {"type": "boolean", "label": 7, "default": False}}},
      "config 'webRtcStats': a setting descriptor's type and label must be strings"),
+    # a path or protocol that would make the uri name another host, or break a header line
+    ({"endpoints": {"tss-web": {"api": {"protocol": "http", "port": 8080, "path": "x y"}}}},
+     "endpoints.tss-web.api.path (3 characters) must match"),
+    ({"endpoints": {"tss-web": {"api": {"protocol": "http", "port": 8080, "path": "/a\r\nb"}}}},
+     "endpoints.tss-web.api.path"),
+    ({"endpoints": {"tss-web": {"api": {"protocol": "http://evil", "port": 8080}}}},
+     "endpoints.tss-web.api.protocol"),
+    ({"endpoints": {"web": {"service": "tss-web", "port": 8080, "path": "\\evil"}}},
+     "endpoints.web.path"),
+    # an entry of neither form
+    ({"endpoints": {"web": {"service": "tss-web", "port": 8080, "api": {"protocol": "http"}}}},
+     "endpoints.web has fields it does not allow: api"),
+    ({"endpoints": {"tss-web": {"description": "nothing to reach"}}}, "endpoints.tss-web"),
+    # what no container could take as its environment
+    ({"config": {"X": "a\u0000b"}}, "'X': an environment value cannot hold a NUL character"),
+    ({"config": {"BIG": "x" * 140_000}}, "'BIG': an environment variable is at most"),
 ])
 def test_a_wrong_registration_is_refused_naming_what_is_wrong(changes, words):
     settings = Settings(store_url="memory", docker_external_networks=("elastest_elastest",))
@@ -232,3 +248,28 @@ def test_todays_endpoint_form_and_elastest_form_register_side_by_side():
         response = register_tss(api, "elastest_elastest", endpoints=endpoints)
         assert response.status_code == 201, response.text
         assert response.json()["endpoints"] == endpoints
+
+
+@pytest.mark.parametrize("parameters, words", [
+    ({"": "e"}, "cannot name an environment variable"),
+    ({"A=B": "e"}, "cannot name an environment variable"),
+    ({"N\u0000": "e"}, "cannot name an environment variable"),
+    ({"NUL": "a\u0000b"}, "cannot hold a NUL character"),
+    ({"BIG": "x" * 140_000}, "at most"),
+])
+def test_parameters_no_container_could_take_as_environment_are_400_and_store_nothing(
+        parameters, words):
+    settings = Settings(store_url="memory", docker_external_networks=("elastest_elastest",))
+    with broker(settings) as api:
+        assert register_tss(api, "elastest_elastest").status_code == 201
+        body = {"service_id": SERVICE_ID, "plan_id": PLAN_ID, "organization_guid": "org",
+                "space_guid": "space", "parameters": parameters}
+        answer = assert_osb_error(api.put(f"{I}/tss-bad", json=body), 400)
+        assert words in answer["description"] and answer["description"].startswith("parameters")
+        assert api.get("/v2/et/service_instances").json() == []
+
+
+def test_an_endpoint_path_always_follows_the_port_behind_a_slash():
+    assert url_parts("h", 1, "http", "eus/v1")["uri"] == "http://h:1/eus/v1"
+    assert url_parts("h", 1, "http", "@evil.com/")["uri"] == "http://h:1/@evil.com/"
+    assert url_parts("h", 1, "tcp", "")["uri"] == "tcp://h:1"

@@ -9,7 +9,6 @@ from .binding_metadata import BindingMetadata
 from .catalog import Catalog
 from .elastest_endpoint import ElastestEndpoint
 from .elastest_endpoint_definition import ElastestEndpointDefinition
-from .elastest_service_endpoints import ElastestServiceEndpoints
 from .empty import Empty
 from .endpoint import Endpoint
 from .endpoint_protocol import EndpointProtocol
@@ -70,7 +69,6 @@ __all__ = (
     "Catalog",
     "ElastestEndpoint",
     "ElastestEndpointDefinition",
-    "ElastestServiceEndpoints",
     "Empty",
     "Endpoint",
     "EndpointProtocol",

@@ -26,10 +26,10 @@ T = TypeVar("T", bound="ElastestEndpoint")
 class ElastestEndpoint:
     """ 
         Attributes:
-            protocol (str): http, ws, tcp, or a name the consumer knows (angular, beats)
+            protocol (str): A URI scheme (http, ws, tcp, or a name the consumer knows such as angular); it begins the `uri`
             name (str | Unset):
             port (int | Unset): The container port; absent for endpoints served elsewhere (a GUI path)
-            path (str | Unset):
+            path (str | Unset): URI path (and query) characters only; the `uri` puts a '/' before one that lacks it
             definition (ElastestEndpointDefinition | Unset):
      """
 

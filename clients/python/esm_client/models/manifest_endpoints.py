@@ -11,7 +11,6 @@ from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
-  from ..models.elastest_service_endpoints import ElastestServiceEndpoints
   from ..models.service_endpoint import ServiceEndpoint
 
 
@@ -30,14 +29,13 @@ class ManifestEndpoints:
 
      """
 
-    additional_properties: dict[str, ElastestServiceEndpoints | ServiceEndpoint] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any | ServiceEndpoint] = _attrs_field(init=False, factory=dict)
 
 
 
 
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.elastest_service_endpoints import ElastestServiceEndpoints # noqa: PLC0415
         from ..models.service_endpoint import ServiceEndpoint # noqa: PLC0415
         
         field_dict: dict[str, Any] = {}
@@ -46,8 +44,7 @@ class ManifestEndpoints:
             if isinstance(prop, ServiceEndpoint):
                 field_dict[prop_name] = prop.to_dict()
             else:
-                field_dict[prop_name] = prop.to_dict()
-
+                field_dict[prop_name] = prop
 
 
         return field_dict
@@ -56,7 +53,6 @@ class ManifestEndpoints:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.elastest_service_endpoints import ElastestServiceEndpoints # noqa: PLC0415
         from ..models.service_endpoint import ServiceEndpoint # noqa: PLC0415
         d = dict(src_dict)
         manifest_endpoints = cls(
@@ -65,7 +61,7 @@ class ManifestEndpoints:
 
         additional_properties = {}
         for prop_name, prop_dict in d.items():
-            def _parse_additional_property(data: object) -> ElastestServiceEndpoints | ServiceEndpoint:
+            def _parse_additional_property(data: object) -> Any | ServiceEndpoint:
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -76,13 +72,7 @@ class ManifestEndpoints:
                     return componentsschemas_manifest_endpoint_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_manifest_endpoint_type_1 = ElastestServiceEndpoints.from_dict(data)
-
-
-
-                return componentsschemas_manifest_endpoint_type_1
+                return cast(Any | ServiceEndpoint, data)
 
             additional_property = _parse_additional_property(prop_dict)
 
@@ -95,10 +85,10 @@ class ManifestEndpoints:
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> ElastestServiceEndpoints | ServiceEndpoint:
+    def __getitem__(self, key: str) -> Any | ServiceEndpoint:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: ElastestServiceEndpoints | ServiceEndpoint) -> None:
+    def __setitem__(self, key: str, value: Any | ServiceEndpoint) -> None:
         self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:

@@ -25,15 +25,15 @@ class ServiceEndpoint:
         Attributes:
             service (str): The manifest's service (container) that serves this endpoint
             port (int):
-            protocol (str | Unset):  Default: 'tcp'.
-            path (str | Unset):
+            protocol (str | Unset): A URI scheme (http, ws, tcp, or a name the consumer knows such as angular); it begins
+                the `uri`
+            path (str | Unset): URI path (and query) characters only; the `uri` puts a '/' before one that lacks it
      """
 
     service: str
     port: int
-    protocol: str | Unset = 'tcp'
+    protocol: str | Unset = UNSET
     path: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
 
@@ -50,7 +50,7 @@ class ServiceEndpoint:
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
             "service": service,
             "port": port,
@@ -82,22 +82,5 @@ class ServiceEndpoint:
             path=path,
         )
 
-
-        service_endpoint.additional_properties = d
         return service_endpoint
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
