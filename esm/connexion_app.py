@@ -27,11 +27,15 @@ from connexion import AsyncApp
 from connexion.apps.asynchronous import AsyncApi, AsyncOperation
 from connexion.middleware import ConnexionMiddleware
 from connexion.middleware.request_validation import RequestValidationMiddleware
+from connexion.middleware.response_validation import ResponseValidationMiddleware
+from connexion.middleware.routing import RoutingMiddleware
+from connexion.middleware.security import SecurityMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.utils import boolean
 from starlette.responses import Response
 
 from esm.middleware import PARSED_JSON_BODY
+from esm.routing import TableRoutingMiddleware
 from esm.validation import CachedRequestValidationMiddleware
 
 JSON = "application/json"
@@ -144,12 +148,33 @@ class _SwaggerUIOnly(SwaggerUIMiddleware):
             await super().__call__(scope, receive, send)
 
 
+def _asks_for_security(spec: dict) -> bool:
+    return bool(spec.get("security")) or any(
+        isinstance(op, dict) and op.get("security")
+        for item in spec.get("paths", {}).values() for op in item.values())
+
+
 class ESMAsyncApp(AsyncApp):
     def __init__(self, *args, **kwargs):
         # a list of its own: add_middleware inserts into it
-        replace = {SwaggerUIMiddleware: _SwaggerUIOnly,
+        replace = {SwaggerUIMiddleware: _SwaggerUIOnly, RoutingMiddleware: TableRoutingMiddleware,
                    RequestValidationMiddleware: CachedRequestValidationMiddleware}
         kwargs.setdefault("middlewares", [replace.get(m, m) for m in ConnexionMiddleware.default_middlewares])
         super().__init__(*args, **kwargs)
         # the inner app makes one API object per add_api, from this class
         self._middleware_app.api_cls = _ViewCallApi
+        self._needs = {SecurityMiddleware: False, ResponseValidationMiddleware: False}
+
+    def add_api(self, specification, **kwargs):
+        """Connexion's security and response validation layers are kept only when an API
+        uses them: each costs every request a layer and an operation lookup. (The ESM's
+        credentials are checked by esm.middleware.BasicAuthMiddleware, for every route alike;
+        responses are validated when create_app is asked to, as the tests do.)"""
+        if not isinstance(specification, dict) or _asks_for_security(specification):
+            self._needs[SecurityMiddleware] = True
+        if kwargs.get("validate_responses"):
+            self._needs[ResponseValidationMiddleware] = True
+        api = super().add_api(specification, **kwargs)
+        self.middleware.middlewares[:] = [m for m in self.middleware.middlewares
+                                          if self._needs.get(m, True)]
+        return api
