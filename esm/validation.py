@@ -252,6 +252,7 @@ class CachedRequestValidationOperation(RequestValidationOperation):
             op.parameters, uri_parser=op._uri_parser_class(op.parameters, op.body_definition()),
             strict_validation=self.strict_validation, security_query_params=self.security_query_params)
         self._body_validators: dict[tuple[str, str], object] = {}
+        self._by_header: dict[object, object] = {}  # raw Content-Type value (or None) -> validator
 
     def _body_validator(self, mime_type: str, encoding: str):
         """The body validator for this content type (None: nothing to validate), after checking
@@ -274,9 +275,21 @@ class CachedRequestValidationOperation(RequestValidationOperation):
             self._body_validators[key] = validator
         return validator
 
+    def _body_validator_for(self, headers):
+        """_body_validator for the request's Content-Type header, by its raw value: Connexion
+        decodes and lower-cases every header name and parses the value on every request."""
+        raw = next((value for name, value in headers if name.lower() == b"content-type"), None)
+        if raw in self._by_header:
+            return self._by_header[raw]
+        validator = self._body_validator(*self.extract_content_type(
+            [] if raw is None else [(b"content-type", raw)]))
+        if len(self._by_header) < self.MAX_CACHED_CONTENT_TYPES:
+            self._by_header[raw] = validator
+        return validator
+
     async def __call__(self, scope, receive, send):
         self._parameter_validator.validate(scope)  # synchronous: one request at a time
-        validator = self._body_validator(*self.extract_content_type(scope["headers"]))
+        validator = self._body_validator_for(scope["headers"])
         if validator is not None:
             receive, scope = await validator.wrap_receive(receive, scope=scope)
         await self.next_app(scope, receive, send)
