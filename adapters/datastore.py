@@ -19,6 +19,7 @@ import threading
 from abc import ABC, abstractmethod
 from typing import Callable, Optional, Sequence, Type, TypeVar
 
+from adapters.json_codec import dumps_text
 from esm.models import Record
 
 R = TypeVar("R", bound=Record)
@@ -49,11 +50,8 @@ class StoreUnavailable(StoreError):
     """The database cannot be reached; the request may be retried later."""
 
 
-_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)  # one, not one per dump
-
-
 def _encode(doc: dict) -> str:
-    return _ENCODER.encode(doc)
+    return dumps_text(doc)  # compact, not ASCII-escaped
 
 
 def _dump(record: Record) -> str:

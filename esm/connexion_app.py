@@ -34,6 +34,7 @@ from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.utils import boolean
 from starlette.responses import Response
 
+from adapters import json_codec
 from esm.middleware import PARSED_JSON_BODY
 from esm.routing import TableRoutingMiddleware
 from esm.validation import CachedRequestValidationMiddleware
@@ -120,7 +121,7 @@ class ViewCall(AsyncOperation):
     def response(self, answer: tuple) -> Response:
         """The view's (body, status[, headers]) as a JSON response."""
         data, status, *headers = answer
-        return Response(self.jsonifier.dumps(data), status_code=status,
+        return Response(json_codec.dumps(data, fallback=self.jsonifier.dumps), status_code=status,
                         headers=headers[0] if headers else None, media_type=JSON)
 
     async def __call__(self, scope, receive, send) -> None:
