@@ -3,6 +3,7 @@ cannot tell on a shared machine.
 
     python -m bench.profile [--requests 3000] [--store sqlite|memory] [--log-level INFO|WARNING]
                             [--endpoints provision fetch ...] [--repeats 3] [--top 0]
+                            [--app esm|floor]
 
 The app is built as runesm.py builds it (default SQLite store in a temporary folder, basic auth
 on, the same logging set-up and collector tuning) and served by uvicorn's own HTTP protocol
@@ -257,18 +258,27 @@ async def main_async(args) -> None:
     settings = Settings.from_env(env)
     configure_logging(settings.log_level, settings.log_format)
     logging.getLogger().handlers[0].stream = open(os.devnull, "w")  # formatted, then dropped
-    app = create_app(settings)
-    shutdown = await lifespan(app, "startup")
+    if args.app == "floor":
+        os.environ.update(BENCH_USER=USER, BENCH_PASSWORD=PASSWORD)
+        from bench.floor import app
+
+        async def shutdown():
+            pass
+        setup = [("PUT", f"/v2/service_instances/{FIXED}", PROVISION)]
+    else:
+        app = create_app(settings)
+        shutdown = await lifespan(app, "startup")
+        setup = [("PUT", "/v2/et/catalog", SERVICE), ("PUT", "/v2/et/manifest/bench", MANIFEST),
+                 ("PUT", f"/v2/service_instances/{FIXED}", PROVISION)]
     connection = Connection(app, asyncio.get_running_loop())
-    for method, path, body in (("PUT", "/v2/et/catalog", SERVICE), ("PUT", "/v2/et/manifest/bench", MANIFEST),
-                               ("PUT", f"/v2/service_instances/{FIXED}", PROVISION)):
+    for method, path, body in setup:
         status, answer = await connection.request(method, path, body)
         assert status in (200, 201), (status, answer)
     gc.collect()
     gc.freeze()
     gc.set_threshold(10_000, 50, 100)  # as runesm.py
     driver = Driver(connection)
-    print(f"store {args.store}, log level {args.log_level}, {args.requests} requests per round, "
+    print(f"{args.app}: store {args.store}, log level {args.log_level}, {args.requests} requests per round, "
           f"best of {args.repeats}, CPU us per request")
     print(f"{'endpoint':<16}{'total':>7}  " + "".join(f"{s:>12}" for s in STAGES))
     for endpoint in args.endpoints:
@@ -303,6 +313,8 @@ def main() -> None:
                         help="INFO: every request's access line is formatted (the default of "
                              "ESM_LOG_LEVEL); WARNING: as python -m bench runs it")
     parser.add_argument("--endpoints", nargs="+", default=list(ENDPOINTS), choices=list(ENDPOINTS))
+    parser.add_argument("--app", default="esm", choices=["esm", "floor"],
+                        help="floor: bench/floor.py through the same server, for scale")
     parser.add_argument("--top", type=int, default=0, help="also print the N costliest functions")
     args = parser.parse_args()
     try:
