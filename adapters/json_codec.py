@@ -1,4 +1,4 @@
-"""JSON encoding where the ESM encodes on every request (stored records, response bodies):
+"""JSON encoding where the ESM encodes on every request (stored records, the parameters' size):
 orjson, several times faster than the standard library's C encoder, for the values it encodes
 exactly as `json` would (compact, UTF-8); the standard library for the rest (integers beyond
 64 bits, non-string keys, lone surrogates, datetimes and other objects a default= handles),

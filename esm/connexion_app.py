@@ -33,7 +33,6 @@ from connexion.middleware.security import SecurityMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.utils import boolean
 
-from adapters import json_codec
 from esm.middleware import PARSED_JSON_BODY
 from esm.routing import TableRoutingMiddleware
 from esm.validation import CachedRequestValidationMiddleware
@@ -123,7 +122,9 @@ class ViewCall(AsyncOperation):
         response, with the headers Starlette's Response would send (its object and its header
         building were a tenth of a catalog request)."""
         data, status, *extra = answer
-        body = json_codec.dumps(data, fallback=self.jsonifier.dumps)
+        # Connexion's own encoder (json, with its spacing and final newline: the README's curl
+        # walkthrough shows bodies as they come); orjson is used for what is stored
+        body = self.jsonifier.dumps(data).encode("utf-8")
         headers = [(k.lower().encode("latin-1"), v.encode("latin-1"))
                    for k, v in (extra[0] if extra and extra[0] else {}).items()]
         given = {k for k, _ in headers}
