@@ -11,6 +11,7 @@ Subclass `Store` to keep records elsewhere; `tests/test_store_contract.py` is th
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import logging
 import os
@@ -19,6 +20,7 @@ import threading
 from abc import ABC, abstractmethod
 from typing import Callable, Optional, Sequence, Type, TypeVar
 
+from adapters.json_codec import dumps_text
 from esm.models import Record
 
 R = TypeVar("R", bound=Record)
@@ -49,11 +51,8 @@ class StoreUnavailable(StoreError):
     """The database cannot be reached; the request may be retried later."""
 
 
-_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)  # one, not one per dump
-
-
 def _encode(doc: dict) -> str:
-    return _ENCODER.encode(doc)
+    return dumps_text(doc)  # compact, not ASCII-escaped
 
 
 def _dump(record: Record) -> str:
@@ -93,6 +92,14 @@ class Store(ABC):
     #: off the event loop; the others are made on it, which saves a thread hop per request.
     blocking_reads = True
     blocking_writes = True
+
+    def writes_to(self, cls) -> Optional[int]:
+        """A number that changes whenever this store object writes a record of cls's
+        collection, for a store that sees every write made to its data (the SQLite file: one
+        process, one store object); None for the others (MongoDB: other replicas write too; the
+        memory store, whose reads cost next to nothing): then nothing read from them is kept
+        (esm/registry.py)."""
+        return None
 
     @abstractmethod
     def get(self, cls: Type[R], record_id: str) -> Optional[R]:
@@ -224,6 +231,23 @@ def _set_versions(inserts: Sequence[Record], updates: Sequence[Record]) -> None:
         record.version = 1
     for record in updates:
         record.version += 1
+
+
+_WRITE_NUMBERS = itertools.count(1)  # next() is atomic: no two writes get the same number
+
+
+class _CountsWrites:
+    """writes_to for a store that sees every write: each write of a collection through this
+    object gives it a new number, after the write whether it succeeded or not, so that what
+    was read while it ran is not trusted after it."""
+
+    def writes_to(self, cls) -> Optional[int]:
+        return self.__dict__.setdefault("_last_write", {}).get(cls.COLLECTION, 0)
+
+    def _wrote(self, *records: Record) -> None:
+        last = self.__dict__.setdefault("_last_write", {})
+        for record in records:
+            last[record.COLLECTION] = next(_WRITE_NUMBERS)
 
 
 class InMemoryStore(Store):
@@ -407,7 +431,7 @@ def _unavailable_on_database_errors(method):
     return wrapper
 
 
-class SQLiteStore(Store):
+class SQLiteStore(_CountsWrites, Store):
     """The default store: one SQLite file in WAL mode, one connection per thread, so the
     request threads and the operation worker can all use it. Every write is one transaction.
     One ESM process per file: SQLite is not shared between replicas (use MongoDB for that).
@@ -568,7 +592,10 @@ class SQLiteStore(Store):
             if one_statement:
                 fn(conn, *args)
                 return
-            conn.execute("BEGIN IMMEDIATE")
+            # deferred, not IMMEDIATE: every fn starts with a write, which takes the write lock
+            # itself (and waits for it like BEGIN IMMEDIATE would); no read comes first that
+            # could make the upgrade fail. A quarter less per write transaction (measured).
+            conn.execute("BEGIN")
             try:
                 fn(conn, *args)
                 conn.execute("COMMIT")
@@ -631,17 +658,26 @@ class SQLiteStore(Store):
 
     @_unavailable_on_database_errors
     def insert(self, record):
-        self._write(not _has_unique_keys(type(record)), self._insert_row, record)
+        try:
+            self._write(not _has_unique_keys(type(record)), self._insert_row, record)
+        finally:
+            self._wrote(record)
         return _with_version(record, 1)
 
     @_unavailable_on_database_errors
     def update(self, record):
-        self._write(not _has_unique_keys(type(record)), self._update_row, record)
+        try:
+            self._write(not _has_unique_keys(type(record)), self._update_row, record)
+        finally:
+            self._wrote(record)
         return _with_version(record, record.version + 1)
 
     @_unavailable_on_database_errors
     def write_all(self, inserts=(), updates=()):
-        self._write(False, self._write_rows, inserts, updates)
+        try:
+            self._write(False, self._write_rows, inserts, updates)
+        finally:
+            self._wrote(*inserts, *updates)
         _set_versions(inserts, updates)
 
     @staticmethod
@@ -656,7 +692,10 @@ class SQLiteStore(Store):
 
     @_unavailable_on_database_errors
     def delete(self, record):
-        self._write(not _has_unique_keys(type(record)), self._delete_row, record)
+        try:
+            self._write(not _has_unique_keys(type(record)), self._delete_row, record)
+        finally:
+            self._wrote(record)
 
     @staticmethod
     def _probe(conn) -> None:

@@ -8,10 +8,10 @@ anew, so concurrent identical requests get exactly one 201.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Optional
 
+from adapters import json_codec
 from adapters.datastore import DuplicateId, Store, StoreUnavailable, VersionConflict
 from adapters.resources import EPM, Backend, ManifestInvalid
 from esm.errors import (AsyncRequired, BackendError, BadRequest, ConcurrencyError, Conflict, Gone,
@@ -75,7 +75,7 @@ def check_maintenance(plan: Plan, body: dict) -> None:
 
 
 def check_parameters_size(parameters, limit: int) -> None:
-    size = len(json.dumps(parameters, separators=(",", ":"), ensure_ascii=False).encode())
+    size = len(json_codec.dumps(parameters))  # compact UTF-8, as stored
     if size > limit:
         raise BadRequest(f"parameters are {size} bytes as JSON; at most {limit} are accepted "
                          "(ESM_MAX_PARAMETERS_BYTES)")

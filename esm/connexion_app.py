@@ -27,14 +27,18 @@ from connexion import AsyncApp
 from connexion.apps.asynchronous import AsyncApi, AsyncOperation
 from connexion.middleware import ConnexionMiddleware
 from connexion.middleware.request_validation import RequestValidationMiddleware
+from connexion.middleware.response_validation import ResponseValidationMiddleware
+from connexion.middleware.routing import RoutingMiddleware
+from connexion.middleware.security import SecurityMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.utils import boolean
-from starlette.responses import Response
 
 from esm.middleware import PARSED_JSON_BODY
+from esm.routing import TableRoutingMiddleware
 from esm.validation import CachedRequestValidationMiddleware
 
 JSON = "application/json"
+_JSON_BYTES = JSON.encode()
 _CASTS: dict[str, Callable[[str], Any]] = {"string": str, "integer": int, "number": float,
                                            "boolean": boolean}
 
@@ -114,15 +118,27 @@ class ViewCall(AsyncOperation):
             kwargs[self._body_name] = copy.deepcopy(self._body_default) if body is None else body
         return kwargs
 
-    def response(self, answer: tuple) -> Response:
-        """The view's (body, status[, headers]) as a JSON response."""
-        data, status, *headers = answer
-        return Response(self.jsonifier.dumps(data), status_code=status,
-                        headers=headers[0] if headers else None, media_type=JSON)
+    def response(self, answer: tuple) -> tuple[int, list, bytes]:
+        """The view's (body, status[, headers]) as the status, raw headers and body of a JSON
+        response, with the headers Starlette's Response would send (its object and its header
+        building were a tenth of a catalog request)."""
+        data, status, *extra = answer
+        # Connexion's own encoder (json, with its spacing and final newline: the README's curl
+        # walkthrough shows bodies as they come); orjson is used for what is stored
+        body = self.jsonifier.dumps(data).encode("utf-8")
+        headers = [(k.lower().encode("latin-1"), v.encode("latin-1"))
+                   for k, v in (extra[0] if extra and extra[0] else {}).items()]
+        given = {k for k, _ in headers}
+        if b"content-length" not in given and not (status < 200 or status in (204, 304)):
+            headers.append((b"content-length", str(len(body)).encode("latin-1")))
+        if b"content-type" not in given:
+            headers.append((b"content-type", _JSON_BYTES))
+        return status, headers, body
 
     async def __call__(self, scope, receive, send) -> None:
-        answer = await self._fn(**self.arguments(scope))
-        await self.response(answer)(scope, receive, send)
+        status, headers, body = self.response(await self._fn(**self.arguments(scope)))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
 
 
 class _ViewCallApi(AsyncApi):
@@ -145,12 +161,33 @@ class _SwaggerUIOnly(SwaggerUIMiddleware):
             await super().__call__(scope, receive, send)
 
 
+def _asks_for_security(spec: dict) -> bool:
+    return bool(spec.get("security")) or any(
+        isinstance(op, dict) and op.get("security")
+        for item in spec.get("paths", {}).values() for op in item.values())
+
+
 class ESMAsyncApp(AsyncApp):
     def __init__(self, *args, **kwargs):
         # a list of its own: add_middleware inserts into it
-        replace = {SwaggerUIMiddleware: _SwaggerUIOnly,
+        replace = {SwaggerUIMiddleware: _SwaggerUIOnly, RoutingMiddleware: TableRoutingMiddleware,
                    RequestValidationMiddleware: CachedRequestValidationMiddleware}
         kwargs.setdefault("middlewares", [replace.get(m, m) for m in ConnexionMiddleware.default_middlewares])
         super().__init__(*args, **kwargs)
         # the inner app makes one API object per add_api, from this class
         self._middleware_app.api_cls = _ViewCallApi
+        self._needs = {SecurityMiddleware: False, ResponseValidationMiddleware: False}
+
+    def add_api(self, specification, **kwargs):
+        """Connexion's security and response validation layers are kept only when an API
+        uses them: each costs every request a layer and an operation lookup. (The ESM's
+        credentials are checked by esm.middleware.BasicAuthMiddleware, for every route alike;
+        responses are validated when create_app is asked to, as the tests do.)"""
+        if not isinstance(specification, dict) or _asks_for_security(specification):
+            self._needs[SecurityMiddleware] = True
+        if kwargs.get("validate_responses"):
+            self._needs[ResponseValidationMiddleware] = True
+        api = super().add_api(specification, **kwargs)
+        self.middleware.middlewares[:] = [m for m in self.middleware.middlewares
+                                          if self._needs.get(m, True)]
+        return api

@@ -46,7 +46,14 @@ class _InProgress:
 
 
 class Metrics:
+    # the samples of each (route, method, status), looked up once: prometheus_client's labels()
+    # takes a lock and builds the label tuple on every call (a tenth of a catalog request's
+    # own time); the client picks the method, so the cache is bounded
+    MAX_CACHED_CHILDREN = 1024
+
     def __init__(self, store: Store):
+        self._request_children: dict[tuple, tuple] = {}
+        self._children: dict[tuple, object] = {}
         self.registry = CollectorRegistry()
         self.requests = Counter("esm_http_requests_total", "HTTP requests answered",
                                 ["route", "method", "status"], registry=self.registry)
@@ -61,17 +68,34 @@ class Metrics:
         self.registry.register(_InProgress(store))
 
     def request(self, route: str, method: str, status: int, seconds: float) -> None:
-        self.requests.labels(route, method, str(status)).inc()
-        self.latency.labels(route, method).observe(seconds)
+        key = (route, method, status)
+        children = self._request_children.get(key)
+        if children is None:
+            children = (self.requests.labels(route, method, str(status)),
+                        self.latency.labels(route, method))
+            if len(self._request_children) < self.MAX_CACHED_CHILDREN:
+                self._request_children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
+
+    def _child(self, metric, *labels):
+        """metric.labels(*labels), looked up once per label values (bounded, as above)."""
+        key = (metric, labels)
+        child = self._children.get(key)
+        if child is None:
+            child = metric.labels(*labels)
+            if len(self._children) < self.MAX_CACHED_CHILDREN:
+                self._children[key] = child
+        return child
 
     def operation_started(self, op: Operation) -> None:
-        self.started.labels(op.kind, op.service_id or "", op.plan_id or "").inc()
+        self._child(self.started, op.kind, op.service_id or "", op.plan_id or "").inc()
 
     def operation_finished(self, op: Operation) -> None:
-        self.finished.labels(op.kind, op.service_id or "", op.plan_id or "", op.state).inc()
+        self._child(self.finished, op.kind, op.service_id or "", op.plan_id or "", op.state).inc()
         seconds = _seconds_between(op.started_at, op.finished_at)
         if seconds is not None:
-            self.durations.labels(op.kind, op.state).observe(seconds)
+            self._child(self.durations, op.kind, op.state).observe(seconds)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

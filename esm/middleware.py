@@ -10,7 +10,6 @@ import base64
 import binascii
 import hmac
 import json
-import logging
 import re
 import time
 from typing import Callable, Iterable, Optional
@@ -21,9 +20,8 @@ import yaml
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from esm import versions
+from esm.access_log import log_request
 from esm.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
-
-access_log = logging.getLogger("esm.access")
 
 REQUEST_IDENTITY = b"x-broker-api-request-identity"
 API_VERSION = b"x-broker-api-version"
@@ -80,11 +78,12 @@ class _HTTPMiddleware:
         self.app = app
         self.options = options
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send):
+        # hands back the coroutine to await rather than awaiting it here: one coroutine less
+        # per layer and request
         if scope["type"] != "http":
-            await self.app(scope, receive, send)
-        else:
-            await self.handle(scope, receive, send)
+            return self.app(scope, receive, send)
+        return self.handle(scope, receive, send)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         raise NotImplementedError
@@ -367,14 +366,6 @@ def _replay(body: bytes, receive: Receive) -> Callable:
     return replay
 
 
-def _user_of(identity: Optional[dict]) -> Optional[str]:
-    """The end user named by an originating identity (CF user_id, K8s username)."""
-    if not identity:
-        return None
-    value = identity.get("value") or {}
-    return value.get("user_id") or value.get("username")
-
-
 class RequestObserverMiddleware(_HTTPMiddleware):
     """One structured log line and one metrics sample per request. Options: metrics (Metrics),
     route_of ((method, path) -> route name, for requests refused before routing)."""
@@ -398,12 +389,8 @@ class RequestObserverMiddleware(_HTTPMiddleware):
                 (scope["path"] if scope["path"] in (*HEALTH_PROBES, "/metrics") else
                  self.options["route_of"](scope["method"], scope["path"]) or "unmatched")
             self.options["metrics"].request(route, scope["method"], status["code"], seconds)
-            context = extensions.get("connexion_context") or {}
-            access_log.info("%s %s %s", scope["method"], scope["path"], status["code"], extra={
-                "method": scope["method"], "route": route, "status": status["code"],
-                "duration_ms": round(seconds * 1000, 2),
-                "request_identity": context.get("request_identity"),
-                "user": _user_of(context.get("originating_identity"))})
+            log_request(scope["method"], scope["path"], route, status["code"], seconds,
+                        extensions.get("connexion_context") or {})
 
 
 # readiness is the summary: a replica whose store or used backend does not answer cannot serve

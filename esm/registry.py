@@ -2,7 +2,7 @@
 The OSB catalog is read from here."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Callable, Optional
 
 from adapters.datastore import DuplicateId, DuplicateKey, Store, VersionConflict
 from adapters.resources import EPM, ManifestInvalid
@@ -13,26 +13,58 @@ from esm.models import Manifest, Plan, ServiceInstance, ServiceType
 RETRIES = 5  # compare-and-set retries when a concurrent writer changed the same record
 
 
+class _ReadCache:
+    """What the registry read, kept while the store says (Store.writes_to) that no record of
+    the collection was written since: a provision reads its service type twice and its
+    manifest once, and the catalog is read whole for every GET /v2/catalog, but they change
+    only when a provider registers. Each entry is tagged with the store's number from before
+    its read, so a read that overlapped a write is not trusted after that write. Stores that
+    cannot tell (MongoDB, shared by replicas) are read every time. What is kept is shared by
+    the callers, who only read it (records and plans are not changed in place)."""
+    MAX_ENTRIES = 1024  # ids come from requests: bounded, emptied when full
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._entries: dict = {}
+
+    def get(self, cls, key, read: Callable[[], Any]):
+        tag = self.store.writes_to(cls)
+        if tag is None:
+            return read()
+        found = self._entries.get((cls, key))
+        if found is not None and found[0] == tag:
+            return found[1]
+        value = read()
+        if len(self._entries) >= self.MAX_ENTRIES:
+            self._entries = {}
+        self._entries[(cls, key)] = (tag, value)
+        return value
+
+
 class Registry:
     def __init__(self, store: Store, epm: EPM, max_manifest_bytes: int = 256 * 1024):
         self.store = store
         self.epm = epm
         self.max_manifest_bytes = max_manifest_bytes
+        self._cache = _ReadCache(store)
 
     # -- reading -------------------------------------------------------------------------------
 
     def catalog(self) -> dict:
-        return {"services": [st.entry for st in self.store.find(ServiceType)]}
+        return self._cache.get(ServiceType, None, lambda: {
+            "services": [st.entry for st in self.store.find(ServiceType)]})
 
     def service_type(self, service_id: str) -> Optional[ServiceType]:
-        return self.store.get(ServiceType, service_id)
+        return self._cache.get(ServiceType, service_id,
+                               lambda: self.store.get(ServiceType, service_id))
 
     def plan(self, service_id: str, plan_id: str) -> tuple[Optional[ServiceType], Optional[Plan]]:
         service = self.service_type(service_id)
         return service, (service.plan(plan_id) if service else None)
 
     def manifest_for_plan(self, plan_id: str) -> Optional[Manifest]:
-        return self.store.get_by_key(Manifest, "plan_id", plan_id)
+        return self._cache.get(Manifest, plan_id,
+                               lambda: self.store.get_by_key(Manifest, "plan_id", plan_id))
 
     def _live_instances(self, **equals) -> list[ServiceInstance]:
         return [i for i in self.store.find(ServiceInstance, **equals) if i.state != "deleted"]

@@ -126,3 +126,64 @@ def test_the_compiled_body_check_never_accepts_what_jsonschema_refuses(operation
 
     check()
     assert verdicts == {"accepted", "refused"}, "the generated bodies did not test both ways"
+
+
+# -- parameters: the one-pass check (esm/validation.py, _OnePass) is a shortcut too ----------
+
+def _parameter_validators():
+    """(operation id, CachedParameterValidator) of every operation, as the app built them."""
+    from esm.app import create_app
+    from esm.config import Settings
+    from esm.validation import CachedRequestValidationMiddleware
+    app = create_app(Settings(store_url="memory"))
+    _, stack = app.middleware._build_middleware_stack()
+    middleware = next(m for m in stack if isinstance(m, CachedRequestValidationMiddleware))
+    return [(operation_id, op._parameter_validator)
+            for apis in middleware.apis.values() for api in apis
+            for operation_id, op in api.operations.items()]
+
+
+PARAMETER_VALIDATORS = _parameter_validators()
+PARAMETER_VALUES = st.sampled_from(["", "2.17", "2.12", "true", "false", "True", "yes", "0", "1",
+                                    "20000", "-1", "1.5", "null", "a" * 300, "x/../y", "svc",
+                                    "a b", "op-1.2_3~"]) | st.text(max_size=6)
+
+
+def _scope(validator, present: dict, extra_query: dict) -> dict:
+    query = {p["name"]: present[p["name"]] for p in validator.parameters.get("query", [])
+             if p["name"] in present}
+    query.update(extra_query)
+    from urllib.parse import urlencode
+    return {"type": "http", "method": "GET", "path": "/v2/x", "root_path": "",
+            "query_string": urlencode(query).encode("latin-1", "replace"),
+            "path_params": {p["name"]: present[p["name"]] for p in validator.parameters.get("path", [])
+                            if p["name"] in present},
+            "headers": [(p["name"].lower().encode(), present[p["name"]].encode("latin-1", "replace"))
+                        for p in validator.parameters.get("header", []) if p["name"] in present]}
+
+
+@pytest.mark.parametrize("operation_id,validator", PARAMETER_VALIDATORS,
+                         ids=[o for o, _ in PARAMETER_VALIDATORS])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_the_one_pass_parameter_check_never_accepts_what_connexion_refuses(operation_id, validator, data):
+    from connexion.exceptions import BadRequestProblem, ExtraParameterProblem
+    from esm.validation import CachedParameterValidator
+    assert validator._one_pass.usable, f"{operation_id}: every parameter should take the one pass"
+    names = [p["name"] for params in validator.parameters.values() for p in params]
+    present = data.draw(st.dictionaries(st.sampled_from(names), PARAMETER_VALUES)) if names else {}
+    extra = data.draw(st.dictionaries(st.sampled_from(["zzz", "accepts_incomplete"]), PARAMETER_VALUES,
+                                      max_size=1))
+    scope = _scope(validator, present, extra)
+    if validator._one_pass.accepts(scope):
+        try:
+            super(CachedParameterValidator, validator).validate(scope)
+        except (BadRequestProblem, ExtraParameterProblem) as exc:
+            pytest.fail(f"{operation_id}: one pass accepted {scope}, Connexion refused: {exc.detail}")
+
+
+def test_the_one_pass_parameter_check_accepts_a_common_request():
+    validator = dict(PARAMETER_VALIDATORS)["esm.controllers.instances.fetch_instance"]
+    scope = _scope(validator, {"instance_id": "i-1", "X-Broker-API-Version": "2.17",
+                               "service_id": "s", "plan_id": "p"}, {})
+    assert validator._one_pass.accepts(scope)

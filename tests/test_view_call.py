@@ -58,3 +58,22 @@ def test_a_boolean_query_parameter_takes_its_spec_default_when_absent(api):
     assert refused.status_code == 422 and refused.json()["error"] == "AsyncRequired"
     accepted = api.put("/v2/service_instances/slow?accepts_incomplete=TRUE", json=body)
     assert accepted.status_code == 202
+
+
+def test_a_view_answer_is_sent_with_the_headers_starlette_would_send():
+    import json as _json
+
+    from starlette.responses import Response
+
+    from esm.connexion_app import ViewCall
+
+    class Jsonifier:
+        dumps = staticmethod(_json.dumps)
+    call = ViewCall.__new__(ViewCall)  # only its response shaping
+    call.jsonifier = Jsonifier()
+    for answer in [({"a": 1}, 200), ({"state": "in progress"}, 200, {"Retry-After": "1"}),
+                   ({}, 201, {}), ({"x": "é", "n": 10 ** 30}, 202), ({}, 204)]:
+        data, status, *headers = answer
+        expected = Response(_json.dumps(data), status_code=status,
+                            headers=headers[0] if headers else None, media_type="application/json")
+        assert call.response(answer) == (expected.status_code, expected.raw_headers, expected.body)
