@@ -75,11 +75,10 @@ class InstanceViews:
         def shown(instance) -> bool:
             return include_deleted or instance.state != "deleted"
         if limit is None:
-            instances = [i for i in self.store.find(ServiceInstance)
-                         if shown(i) and (after is None or i.id > after)]
-            instances.sort(key=lambda i: i.id)
-            total = len(instances) if after is None else self._total(include_deleted)
-            return self._views(instances, everything=True), total, None
+            listed = sorted((i for i in self.store.find(ServiceInstance) if shown(i)),
+                            key=lambda i: i.id)
+            instances = [i for i in listed if after is None or i.id > after]
+            return self._views(instances, everything=True), len(listed), None
         instances, cursor = [], after
         while len(instances) < limit:
             batch = self.store.page(ServiceInstance, limit, cursor)
