@@ -191,6 +191,11 @@ def url_parts(host: str, port: int, protocol: str, path: str) -> dict:
             "uri": f"{protocol}://{host}:{port}{path}"}
 
 
+def transport(protocol: str) -> str:
+    """The engine's port protocol under an endpoint's (http, ws, ... travel over tcp)."""
+    return "udp" if protocol == "udp" else "tcp"
+
+
 def _as_list(value) -> list:
     return value if isinstance(value, list) else [] if value is None else [value]
 
@@ -949,8 +954,7 @@ class DockerBackend(Backend):
                 published = [self._published(entry, reached)]
                 credentials[name] = published[0]
             for p in published:  # OSB endpoints: each host and port once
-                osb = {"host": p["host"], "ports": [str(p["port"])],
-                       "protocol": "udp" if p["protocol"] == "udp" else "tcp"}
+                osb = {"host": p["host"], "ports": [str(p["port"])], "protocol": transport(p["protocol"])}
                 if osb not in endpoints:
                     endpoints.append(osb)
         return BindResult(credentials=credentials, endpoints=endpoints)
@@ -976,7 +980,7 @@ class DockerBackend(Backend):
         protocol, path = endpoint.get("protocol", "tcp"), endpoint.get("path", path)
         if reached.address:
             located["network"] = url_parts(reached.address, port, protocol, path)
-        host_port = reached.published.get(f"{port}/{'udp' if protocol == 'udp' else 'tcp'}")
+        host_port = reached.published.get(f"{port}/{transport(protocol)}")
         if host_port:
             located["published"] = url_parts(self.host_address, host_port, protocol, path)
         return located
