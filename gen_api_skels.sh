@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# The name is the original ESM's (its script generated server skeletons; users run it by that
+# name). What it makes now is a client: the server is api.yaml itself, routed by Connexion.
 # Regenerate what is generated from api.yaml: check that the spec validates, then write the
 # typed Python client (openapi-python-client, from PyPI) to clients/python/esm_client.
 #   ./gen_api_skels.sh            regenerate in place
