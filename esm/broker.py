@@ -18,7 +18,8 @@ from esm.errors import (AsyncRequired, BackendError, BadRequest, ConcurrencyErro
                         MaintenanceInfoConflict, NotFound, Unprocessable)
 from esm.models import (FORCE_DELETING, IN_PROGRESS, SUCCEEDED, Binding, Manifest, Operation, Plan,
                         ServiceInstance, ServiceType)
-from esm.operations import BUSY_STATE, SYNC_BOUNDED, Worker, new_operation_id, overdue
+from esm.operations import SYNC_BOUNDED, Worker, new_operation_id, overdue
+from esm.states import BUSY_STATE
 from esm.plan_schemas import TooCostly, first_error
 from esm.registry import Registry
 
@@ -189,7 +190,7 @@ class Broker:
                              insert=existing is None, bumped=bumped)
         if not at_once:
             return self._run(op, subject, is_async, manifest)
-        self.worker.finished(op)
+        self.worker.count_finished(op)
         return op, subject
 
     def _run(self, op: Operation, subject, is_async: bool, manifest: Optional[Manifest] = None) -> tuple:
