@@ -9,6 +9,7 @@ from adapters.resources import EPM, ManifestInvalid
 from esm.catalog import validate_service_entry
 from esm.errors import BadRequest, Conflict, NotFound
 from esm.models import Manifest, Plan, ServiceInstance, ServiceType
+from esm.states import InstanceState
 
 RETRIES = 5  # compare-and-set retries when a concurrent writer changed the same record
 
@@ -67,7 +68,7 @@ class Registry:
                                lambda: self.store.get_by_key(Manifest, "plan_id", plan_id))
 
     def _live_instances(self, **equals) -> list[ServiceInstance]:
-        return [i for i in self.store.find(ServiceInstance, **equals) if i.state != "deleted"]
+        return [i for i in self.store.find(ServiceInstance, **equals) if i.state != InstanceState.DELETED]
 
     # -- service types -------------------------------------------------------------------------
 
