@@ -4,16 +4,17 @@ The broker (esm.broker) returns one of these for every request it accepts; a req
 raises a typed error (esm.errors), which carries its own status. Which HTTP status and body an
 outcome becomes is decided in one place, esm/controllers/responses.py.
 
-`subject` is the record the request is about (a ServiceInstance or a Binding) as it ends up.
+`subject` is the record the request is about (a ServiceInstance or a Binding; for the /v2/et
+registrations a ServiceType or a Manifest) as it ends up.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Optional, Union
 
-from esm.models import Binding, Operation, ServiceInstance
+from esm.models import Binding, Manifest, Operation, ServiceInstance, ServiceType
 
-Subject = Union[ServiceInstance, Binding]
+Subject = Union[ServiceInstance, Binding, ServiceType, Manifest]
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,12 @@ class StillInProgress:
 
 
 @dataclass(frozen=True)
+class Replaced:
+    """A registration (service type, manifest) took the place of the one of the same id."""
+    subject: Subject
+
+
+@dataclass(frozen=True)
 class Updated:
     """The instance was changed while the platform waited."""
 
@@ -54,7 +61,7 @@ class Unchanged:
 
 @dataclass(frozen=True)
 class Deleted:
-    """The instance or binding was removed while the platform waited."""
+    """The instance, binding, service type or manifest was removed while the caller waited."""
 
 
 @dataclass(frozen=True)
@@ -69,8 +76,8 @@ class OperationReport:
     operation: Operation
 
 
-Outcome = Union[Created, AlreadyThere, Accepted, StillInProgress, Updated, Unchanged, Deleted,
-                Fetched, OperationReport]
+Outcome = Union[Created, AlreadyThere, Accepted, StillInProgress, Replaced, Updated, Unchanged,
+                Deleted, Fetched, OperationReport]
 
-__all__ = ["Created", "AlreadyThere", "Accepted", "StillInProgress", "Updated", "Unchanged",
+__all__ = ["Created", "AlreadyThere", "Accepted", "StillInProgress", "Replaced", "Updated", "Unchanged",
            "Deleted", "Fetched", "OperationReport", "Outcome", "Subject"]

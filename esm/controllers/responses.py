@@ -2,8 +2,10 @@
 body and headers. Refusals are typed errors (esm.errors) that carry their own status; the app's
 error handlers write those.
 
-    Created           201  the instance's dashboard_url / the binding's credentials
+    Created           201  the instance's dashboard_url / the binding's credentials / the
+                           registered service type or manifest
     AlreadyThere      200  the same body as Created
+    Replaced          200  the same body as Created (a registration over one of the same id)
     Accepted          202  {"operation": ...} (and a provision's dashboard_url)
     StillInProgress   202  as Accepted, naming the operation that already runs
     Updated           200  {}
@@ -14,7 +16,7 @@ error handlers write those.
 """
 from __future__ import annotations
 
-from esm.models import Binding, Operation, ServiceInstance
+from esm.models import Binding, Manifest, Operation, ServiceInstance, ServiceType
 from esm.outcomes import (
     Accepted,
     AlreadyThere,
@@ -23,14 +25,15 @@ from esm.outcomes import (
     Fetched,
     OperationReport,
     Outcome,
+    Replaced,
     StillInProgress,
     Unchanged,
     Updated,
 )
 from esm.states import OperationKind, OperationState
 
-STATUS = {Created: 201, AlreadyThere: 200, Accepted: 202, StillInProgress: 202, Updated: 200,
-          Unchanged: 200, Deleted: 200, Fetched: 200, OperationReport: 200}
+STATUS = {Created: 201, AlreadyThere: 200, Replaced: 200, Accepted: 202, StillInProgress: 202,
+          Updated: 200, Unchanged: 200, Deleted: 200, Fetched: 200, OperationReport: 200}
 RETRY_AFTER_SECONDS = "1"  # how soon a platform polling an operation in progress asks again
 
 
@@ -40,7 +43,7 @@ def response(outcome: Outcome) -> tuple[int, dict, dict]:
 
 
 def body_of(outcome: Outcome) -> dict:
-    if isinstance(outcome, (Created, AlreadyThere)):
+    if isinstance(outcome, (Created, AlreadyThere, Replaced)):
         return made_body(outcome.subject)
     if isinstance(outcome, (Accepted, StillInProgress)):
         body = made_body(outcome.subject) if isinstance(outcome.subject, ServiceInstance) else {}
@@ -59,9 +62,13 @@ def headers_of(outcome: Outcome) -> dict:
 
 
 def made_body(subject) -> dict:
-    """A provision's or a bind's answer: what the platform hands on."""
+    """A provision's or a bind's answer (what the platform hands on), or a registration's."""
     if isinstance(subject, Binding):
         return binding_body(subject)
+    if isinstance(subject, ServiceType):
+        return subject.entry  # as the provider sent it
+    if isinstance(subject, Manifest):
+        return subject.to_api()
     return {"dashboard_url": subject.dashboard_url} if subject.dashboard_url else {}
 
 
