@@ -12,6 +12,7 @@ from esm.controllers.common import (
 )
 from esm.controllers.instances import last_operation_response
 from esm.controllers.responses import response
+from esm.states import OperationKind
 
 ASYNC_BINDINGS = 14  # the OSB minor version that made bind and unbind asynchronous
 
@@ -22,7 +23,8 @@ async def bind(instance_id, binding_id, body, accepts_incomplete=None, accept_in
     outcome = await run(services().broker.bind, instance_id, binding_id, body,
                         accepts_incomplete, caller(),
                         costly=validates_parameters(body, "service_binding", "create"),
-                        blocking=backend_blocks(body.get("plan_id"), "bind", accepts_incomplete))
+                        blocking=backend_blocks(body.get("plan_id"), OperationKind.BIND,
+                                                accepts_incomplete))
     status, answer, _ = response(outcome)
     return versions.answer("bind", answer, api_minor()), status
 

@@ -11,13 +11,15 @@ from esm.controllers.common import (
     validates_parameters,
 )
 from esm.controllers.responses import response
+from esm.states import OperationKind
 
 
 async def provision(instance_id, body, accepts_incomplete=None, accept_incomplete=None):
     accepts_incomplete = incomplete(accepts_incomplete, accept_incomplete)
     outcome = await run(services().broker.provision, instance_id, body, accepts_incomplete, caller(),
                         costly=validates_parameters(body, "service_instance", "create"),
-                        blocking=backend_blocks(body.get("plan_id"), "provision", accepts_incomplete))
+                        blocking=backend_blocks(body.get("plan_id"), OperationKind.PROVISION,
+                                                accepts_incomplete))
     status, answer, _ = response(outcome)
     return versions.answer("provision", answer, api_minor()), status
 
@@ -26,7 +28,8 @@ async def update(instance_id, body, accepts_incomplete=None, accept_incomplete=N
     accepts_incomplete = incomplete(accepts_incomplete, accept_incomplete)
     outcome = await run(services().broker.update, instance_id, body, accepts_incomplete, caller(),
                         costly=validates_parameters(body, "service_instance", "update"),
-                        blocking=backend_blocks(body.get("plan_id"), "update", accepts_incomplete))
+                        blocking=backend_blocks(body.get("plan_id"), OperationKind.UPDATE,
+                                                accepts_incomplete))
     status, answer, _ = response(outcome)
     return versions.answer("update", answer, api_minor()), status
 
@@ -35,7 +38,8 @@ async def deprovision(instance_id, service_id, plan_id, accepts_incomplete=None,
                       accept_incomplete=None):
     accepts_incomplete = incomplete(accepts_incomplete, accept_incomplete)
     outcome = await run(services().broker.deprovision, instance_id, accepts_incomplete, caller(),
-                        blocking=backend_blocks(plan_id, "deprovision", accepts_incomplete))
+                        blocking=backend_blocks(plan_id, OperationKind.DEPROVISION,
+                                                accepts_incomplete))
     status, answer, _ = response(outcome)
     return answer, status
 
