@@ -47,7 +47,7 @@ def body_of(outcome: Outcome) -> dict:
         return made_body(outcome.subject)
     if isinstance(outcome, (Accepted, StillInProgress)):
         body = made_body(outcome.subject) if isinstance(outcome.subject, ServiceInstance) else {}
-        return {**body, "operation": outcome.operation}
+        return {**body, "operation": outcome.operation} if outcome.operation else body
     if isinstance(outcome, Fetched):
         return fetched_body(outcome.subject)
     if isinstance(outcome, OperationReport):
