@@ -8,9 +8,11 @@ from typing import Callable
 from adapters.datastore import Store, VersionConflict
 from adapters.resources import EPM, BackendFailure, OperationContext
 from esm.errors import NotFound
-from esm.models import FORCE_DELETING, IN_PROGRESS, Binding, Manifest, Operation, ServiceInstance
-from esm.operations import Outcome, Worker
+from esm.models import Binding, Manifest, Operation, ServiceInstance
+from esm.operations import Settlement, Worker
+from esm.operations.texts import force_deleted_text
 from esm.registry import Registry
+from esm.states import InstanceState, OperationState
 
 log = logging.getLogger("esm.admin")
 
@@ -33,10 +35,9 @@ class Admin:
         # from here no operation can start on it (each claims or bumps the instance's record by
         # compare-and-set), so the running ones listed next are all there will be
         running = [op for op in self.store.find(Operation, instance_id=instance_id)
-                   if op.state == IN_PROGRESS]
+                   if op.state == OperationState.IN_PROGRESS]
         for op in running:  # their workers see this, stop and let go
-            self.worker.finish(op, Outcome(False, f"{op.kind} stopped: the instance was "
-                                                  "force-deleted by an operator"))
+            self.worker.settle(op, Settlement(False, force_deleted_text(op.kind)))
         # nothing a running operation makes may appear after the removal below
         if not self.worker.wait_until_let_go([op.id for op in running], timeout=self.let_go_seconds):
             log.warning("force-delete of %s: an operation did not stop within %d s; removing "
@@ -61,11 +62,11 @@ class Admin:
 
     def orphans(self) -> dict:
         instances = {i.id: i for i in self.store.find(ServiceInstance)}
-        live = {iid for iid, i in instances.items() if i.state != "deleted"}
+        live = {iid for iid, i in instances.items() if i.state != InstanceState.DELETED}
         used_types = {m.manifest_type for m in self.store.find(Manifest)}
         result = {"broker_id": self.broker_id(), "backend_objects": [],
                   "instances_without_objects": [], "unavailable": {}}
-        ready = [(i, self._backend_of(i)[1]) for i in instances.values() if i.state == "ready"]
+        ready = [(i, self._backend_of(i)[1]) for i in instances.values() if i.state == InstanceState.READY]
         for backend in self.epm.backends:
             name = type(backend).__name__
             if not backend.owns_resources:
@@ -108,7 +109,7 @@ class Admin:
 
 
 def _mark_force_deleting(instance: ServiceInstance) -> bool:
-    instance.state = FORCE_DELETING
+    instance.state = InstanceState.FORCE_DELETING
     return True
 
 

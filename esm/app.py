@@ -33,7 +33,7 @@ from esm.metrics import Metrics
 from esm.operations import Worker
 from esm.registry import Registry
 from esm.validation import VALIDATORS
-from esm.views import InstanceViews
+from esm.instance_listing import InstanceListing as InstanceViews
 from esm.wiring import default_epm, store_from_url
 
 log = logging.getLogger("esm")

@@ -8,6 +8,8 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Optional
 
+from esm.states import BindingState, InstanceState, OperationState
+
 
 def utcnow() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -130,8 +132,7 @@ class ServiceInstance(Record):
     maintenance_version: Optional[str] = None
     dashboard_url: Optional[str] = None
     metadata: dict = field(default_factory=dict)
-    # provisioning | ready | updating | deprovisioning | failed | deleted
-    state: str = "provisioning"
+    state: str = InstanceState.PROVISIONING  # an InstanceState (plain str as read back)
     created_at: str = field(default_factory=utcnow)
     deleted_at: Optional[str] = None
     operation_id: Optional[str] = None  # the last operation, running or finished
@@ -152,8 +153,7 @@ class Binding(Record):
     predecessor_binding_id: Optional[str] = None
     credentials: dict = field(default_factory=dict)
     endpoints: list = field(default_factory=list)
-    # binding | ready | unbinding | failed | deleted
-    state: str = "binding"
+    state: str = BindingState.BINDING  # a BindingState (plain str as read back)
     created_at: str = field(default_factory=utcnow)
     deleted_at: Optional[str] = None
     operation_id: Optional[str] = None
@@ -161,15 +161,16 @@ class Binding(Record):
     fence: Optional[str] = None  # "<operation id>#<epoch>": only that epoch's worker may settle it
 
 
-IN_PROGRESS, SUCCEEDED, FAILED = "in progress", "succeeded", "failed"
-# an instance an operator is force-deleting: no operation may start on it any more
-FORCE_DELETING = "force-deleting"
+# the names these states had before esm.states (modules and tests import them from here)
+IN_PROGRESS, SUCCEEDED, FAILED = (OperationState.IN_PROGRESS, OperationState.SUCCEEDED,
+                                  OperationState.FAILED)
+FORCE_DELETING = InstanceState.FORCE_DELETING
 
 
 @dataclass
 class Operation(Record):
     COLLECTION: ClassVar[str] = "operations"
-    kind: str = ""  # provision | update | deprovision | bind | unbind
+    kind: str = ""  # an esm.states.OperationKind
     instance_id: str = ""
     binding_id: Optional[str] = None
     service_id: Optional[str] = None  # of the instance when the operation began

@@ -9,6 +9,8 @@ from adapters.resources import EPM, ManifestInvalid
 from esm.catalog import validate_service_entry
 from esm.errors import BadRequest, Conflict, NotFound
 from esm.models import Manifest, Plan, ServiceInstance, ServiceType
+from esm.outcomes import Created, Deleted, Replaced
+from esm.states import InstanceState
 
 RETRIES = 5  # compare-and-set retries when a concurrent writer changed the same record
 
@@ -67,12 +69,12 @@ class Registry:
                                lambda: self.store.get_by_key(Manifest, "plan_id", plan_id))
 
     def _live_instances(self, **equals) -> list[ServiceInstance]:
-        return [i for i in self.store.find(ServiceInstance, **equals) if i.state != "deleted"]
+        return [i for i in self.store.find(ServiceInstance, **equals) if i.state != InstanceState.DELETED]
 
     # -- service types -------------------------------------------------------------------------
 
-    def register_service_type(self, entry: dict) -> tuple[dict, bool]:
-        """Store the service object; returns (entry, created)."""
+    def register_service_type(self, entry: dict) -> Created | Replaced:
+        """Store the service object (its entry exactly as sent)."""
         validate_service_entry(entry)
         for _ in range(RETRIES):
             new = ServiceType(entry["id"], name=entry["name"], entry=entry)
@@ -80,13 +82,13 @@ class Registry:
             try:
                 if existing is None:
                     self.store.insert(new)
-                    return entry, True
+                    return Created(new)
                 dropped = {p.id for p in existing.plans} - {p.id for p in new.plans}
                 self._refuse_dropping_used_plans(new.id, dropped)
                 new.version = existing.version
                 self.store.update(new)
                 self._remove_manifests(lambda m: m.plan_id in dropped)
-                return entry, False
+                return Replaced(new)
             except DuplicateKey as exc:
                 raise Conflict(f"service type {exc.owner!r} already uses {exc.key} {exc.value!r}; "
                                "service names and plan ids must be unique across the catalog") from None
@@ -108,13 +110,14 @@ class Registry:
                 except VersionConflict:
                     pass  # changed or removed concurrently; the newer writer decides
 
-    def delete_service_type(self, service_id: str) -> None:
+    def delete_service_type(self, service_id: str) -> Deleted:
         service = self.store.get(ServiceType, service_id)
         if service is None:
             raise NotFound(f"no service type with id {service_id!r}")
         self._delete_unless_used(service, f"service type {service_id!r}", "deprovision them first",
                                  service_id=service_id)
         self._remove_manifests(lambda m: m.service_id == service_id)
+        return Deleted()
 
     def _delete_unless_used(self, record, label: str, advice: str, **instances_with) -> None:
         """Delete `record` unless live instances match `instances_with` (409 then)."""
@@ -127,7 +130,7 @@ class Registry:
 
     # -- manifests -----------------------------------------------------------------------------
 
-    def put_manifest(self, manifest_id: str, body: dict) -> tuple[Manifest, bool]:
+    def put_manifest(self, manifest_id: str, body: dict) -> Created | Replaced:
         if body.get("id", manifest_id) != manifest_id:
             raise BadRequest(f"body id {body['id']!r} differs from the path id {manifest_id!r}")
         size = len(body["manifest_content"].encode())
@@ -156,10 +159,10 @@ class Registry:
             existing = self.store.get(Manifest, manifest_id)
             try:
                 if existing is None:
-                    return self.store.insert(manifest), True
+                    return Created(self.store.insert(manifest))
                 self._refuse_retyping_used_plan(existing, manifest)
                 manifest.version = existing.version
-                return self.store.update(manifest), False
+                return Replaced(self.store.update(manifest))
             except DuplicateKey as exc:
                 raise Conflict(f"plan {manifest.plan_id!r} already has manifest {exc.owner!r}; "
                                "a plan has one manifest") from None
@@ -182,8 +185,9 @@ class Registry:
     def list_manifests(self) -> list[Manifest]:
         return self.store.find(Manifest)
 
-    def delete_manifest(self, manifest_id: str) -> None:
+    def delete_manifest(self, manifest_id: str) -> Deleted:
         manifest = self.get_manifest(manifest_id)
         self._delete_unless_used(manifest, f"the plan {manifest.plan_id!r} of manifest {manifest_id!r}",
                                  "deprovision them before removing its manifest",
                                  plan_id=manifest.plan_id)
+        return Deleted()

@@ -1,6 +1,7 @@
 """/v2/et operator actions: force-delete, retry, orphans. They call backends, so they always
 run in a thread."""
 from esm.controllers.common import caller, in_thread, services
+from esm.controllers.responses import response
 
 
 async def force_delete_instance(instance_id):
@@ -8,8 +9,9 @@ async def force_delete_instance(instance_id):
 
 
 async def retry_operation(instance_id, operation_id):
-    op = await in_thread(services().broker.retry, instance_id, operation_id, caller())
-    return {"operation": op}, 202
+    status, answer, _ = response(await in_thread(services().broker.retry, instance_id,
+                                                 operation_id, caller()))
+    return answer, status
 
 
 async def list_orphans():

@@ -2,23 +2,26 @@
 from urllib.parse import urlencode
 
 from esm.controllers.common import in_thread, read, run, services
+from esm.controllers.responses import response
 
 TOTAL_COUNT = "X-Total-Count"  # how many items a list has in all (the answer may be one page)
 
 
 async def register_service_type(body):
-    entry, created = await run(services().registry.register_service_type, body, costly=True)
-    return entry, 201 if created else 200
+    status, answer, _ = response(await run(services().registry.register_service_type, body,
+                                           costly=True))
+    return answer, status
 
 
 async def delete_service_type(service_id):
-    await run(services().registry.delete_service_type, service_id)
-    return {}, 200
+    status, answer, _ = response(await run(services().registry.delete_service_type, service_id))
+    return answer, status
 
 
 async def put_manifest(manifest_id, body):
-    manifest, created = await run(services().registry.put_manifest, manifest_id, body, costly=True)
-    return manifest.to_api(), 201 if created else 200
+    status, answer, _ = response(await run(services().registry.put_manifest, manifest_id, body,
+                                           costly=True))
+    return answer, status
 
 
 async def get_manifest(manifest_id):
@@ -31,8 +34,8 @@ async def list_manifests():
 
 
 async def delete_manifest(manifest_id):
-    await run(services().registry.delete_manifest, manifest_id)
-    return {}, 200
+    status, answer, _ = response(await run(services().registry.delete_manifest, manifest_id))
+    return answer, status
 
 
 async def list_instances(limit=None, after=None, include_deleted=False):

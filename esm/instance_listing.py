@@ -1,7 +1,7 @@
-"""What operators see under /v2/et/service_instances: instances with their service type, plan,
-state, bindings and operation history. Binding credentials never appear here.
+"""Read models of what operators see under /v2/et/service_instances: instances with their
+service type, plan, state, bindings and operation history. Binding credentials never appear here.
 
-The view of one instance also holds what ElasTest's orchestrator read from the seed's view:
+The summary of one instance also holds what ElasTest's orchestrator read from the seed's view:
 `context.id`, `context.manifest_id` and `context.<service>_Ip` for each of its services, and the
 manifest's `endpoints` located (these two from the backend; left out when it cannot be asked).
 A listing shows the stored records only: it reads no manifest and asks no backend."""
@@ -15,8 +15,9 @@ from adapters.datastore import Store
 from adapters.resources import EPM
 from esm.errors import NotFound
 from esm.models import Binding, Manifest, Operation, ServiceInstance, ServiceType
+from esm.states import BindingState, InstanceState
 
-log = logging.getLogger("esm.views")
+log = logging.getLogger("esm.instance_listing")
 
 
 def _iso(epoch: Optional[float]) -> Optional[str]:
@@ -26,7 +27,7 @@ def _iso(epoch: Optional[float]) -> Optional[str]:
         timespec="milliseconds").replace("+00:00", "Z")
 
 
-def operation_view(op: Operation) -> dict:
+def operation_summary(op: Operation) -> dict:
     return {"id": op.id, "kind": op.kind, "state": op.state, "description": op.description,
             "binding_id": op.binding_id, "service_id": op.service_id, "plan_id": op.plan_id,
             "started_at": op.started_at, "finished_at": op.finished_at,
@@ -35,7 +36,10 @@ def operation_view(op: Operation) -> dict:
             "attempts": op.attempts}
 
 
-class InstanceViews:
+class InstanceListing:
+    """Instances as operators list and read them (no handler: the HTTP side is
+    esm/controllers/extensions.py)."""
+
     def __init__(self, store: Store, epm: Optional[EPM] = None):
         self.store = store
         self.epm = epm
@@ -45,26 +49,26 @@ class InstanceViews:
         instance = self.store.get(ServiceInstance, instance_id)
         if instance is None:
             raise NotFound(f"no service instance {instance_id!r}")
-        view = self._views([instance])[0]
-        view["context"] = {**instance.context, "id": instance.id}  # the seed's keys win
+        summary = self._summaries([instance])[0]
+        summary["context"] = {**instance.context, "id": instance.id}  # the seed's keys win
         manifest = self.store.get_by_key(Manifest, "plan_id", instance.plan_id)
         if manifest is not None:
-            view["context"]["manifest_id"] = manifest.id
-        if manifest is not None and instance.state != "deleted":
+            summary["context"]["manifest_id"] = manifest.id
+        if manifest is not None and instance.state != InstanceState.DELETED:
             details = self._details(instance, manifest)
-            view["context"].update({f"{service}_Ip": address
-                                    for service, address in details.get("addresses", {}).items()})
+            summary["context"].update({f"{service}_Ip": address
+                                       for service, address in details.get("addresses", {}).items()})
             if "endpoints" in details:
-                view["endpoints"] = details["endpoints"]
-        return view
+                summary["endpoints"] = details["endpoints"]
+        return summary
 
     def _details(self, instance: ServiceInstance, manifest: Manifest) -> dict:
         if self.epm is None:
             return {}
         try:
             return self.epm.backend_for(manifest.manifest_type).instance_details(instance, manifest)
-        except Exception as exc:  # noqa: BLE001 - the view is served without the backend's part
-            log.warning("the view of instance %s goes without its addresses: %s", instance.id, exc)
+        except Exception as exc:  # noqa: BLE001 - the summary is served without the backend's part
+            log.warning("the summary of instance %s goes without its addresses: %s", instance.id, exc)
             return {}
 
     def page(self, limit: Optional[int] = None, after: Optional[str] = None,
@@ -73,12 +77,12 @@ class InstanceViews:
         instances not deleted (unless asked), in id order, after the id `after` when given: all
         of them, or `limit` (`next` is given when there may be a following page)."""
         def shown(instance) -> bool:
-            return include_deleted or instance.state != "deleted"
+            return include_deleted or instance.state != InstanceState.DELETED
         if limit is None:
             listed = sorted((i for i in self.store.find(ServiceInstance) if shown(i)),
                             key=lambda i: i.id)
             instances = [i for i in listed if after is None or i.id > after]
-            return self._views(instances, everything=True), len(listed), None
+            return self._summaries(instances, everything=True), len(listed), None
         instances, cursor = [], after
         while len(instances) < limit:
             batch = self.store.page(ServiceInstance, limit, cursor)
@@ -91,22 +95,22 @@ class InstanceViews:
                     if len(instances) == limit:
                         break
         following = instances[-1].id if len(instances) == limit else None
-        return self._views(instances), self._total(include_deleted), following
+        return self._summaries(instances), self._total(include_deleted), following
 
     def _total(self, include_deleted: bool) -> int:
         """How many instances a listing shows in all (counted by the store, not read)."""
         total = self.store.count(ServiceInstance)
         if not include_deleted:
-            total -= self.store.count(ServiceInstance, state="deleted")
+            total -= self.store.count(ServiceInstance, state=InstanceState.DELETED)
         return total
 
     def operations(self, instance_id: str) -> list[dict]:
         if self.store.get(ServiceInstance, instance_id) is None:
             raise NotFound(f"no service instance {instance_id!r}")
         ops = self.store.find(Operation, instance_id=instance_id)
-        return [operation_view(op) for op in sorted(ops, key=lambda o: o.started_at)]
+        return [operation_summary(op) for op in sorted(ops, key=lambda o: o.started_at)]
 
-    def _views(self, instances: list, everything: bool = False) -> list[dict]:
+    def _summaries(self, instances: list, everything: bool = False) -> list[dict]:
         """One read of all bindings and operations for a whole listing; per instance otherwise."""
         if everything:
             bindings, operations = self.store.find(Binding), self.store.find(Operation)
@@ -116,16 +120,16 @@ class InstanceViews:
         names = {st.id: st for st in self.store.find(ServiceType)}
         by_instance: dict[str, dict[str, list]] = {}
         for b in bindings:
-            if b.state != "deleted":
+            if b.state != BindingState.DELETED:
                 by_instance.setdefault(b.instance_id, {}).setdefault("b", []).append(
                     {"id": b.id, "state": b.state})
         for op in operations:
-            by_instance.setdefault(op.instance_id, {}).setdefault("o", []).append(operation_view(op))
-        views = []
+            by_instance.setdefault(op.instance_id, {}).setdefault("o", []).append(operation_summary(op))
+        summaries = []
         for i in instances:
             service = names.get(i.service_id)
             plan = service.plan(i.plan_id) if service else None
-            views.append({
+            summaries.append({
                 "id": i.id, "service_id": i.service_id, "plan_id": i.plan_id,
                 "service_name": service.name if service else None,
                 "plan_name": plan.name if plan else None, "state": i.state,
@@ -135,4 +139,4 @@ class InstanceViews:
                 "operations": sorted(by_instance.get(i.id, {}).get("o", []),
                                      key=lambda o: o["started_at"]),
             })
-        return views
+        return summaries
