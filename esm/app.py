@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import json
 import logging
 import re
 from dataclasses import dataclass, field
@@ -21,14 +20,14 @@ from starlette.exceptions import HTTPException
 
 from adapters.datastore import Store, StoreUnavailable
 from adapters.resources import EPM
-from esm import health
-from esm.admin import Admin
+from esm import errors, health
 from esm import middleware as mw
-from esm.config import Settings
-from esm.errors import BrokerError
-from esm.identity import LazyBrokerId
+from esm.admin import Admin
 from esm.broker import Broker
+from esm.config import Settings
 from esm.connexion_app import ESMAsyncApp
+from esm.errors import BrokerError, InternalError, ServiceUnavailable
+from esm.identity import LazyBrokerId
 from esm.metrics import Metrics
 from esm.operations import Worker
 from esm.registry import Registry
@@ -86,35 +85,25 @@ def documented_spec(spec: dict, settings: Settings) -> dict:
     return served
 
 
-def _error(status: int, code: str, description: str, headers: Optional[dict] = None) -> ConnexionResponse:
-    return ConnexionResponse(status_code=status, mimetype="application/json", headers=headers,
-                             body=json.dumps({"error": code, "description": description or code}))
-
-
-_CODES = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
-          405: "MethodNotAllowed", 406: "NotAcceptable", 409: "Conflict", 413: "PayloadTooLarge",
-          415: "UnsupportedMediaType", 422: "UnprocessableEntity"}
+def _response(error: BrokerError) -> ConnexionResponse:
+    status, headers, body = error.encoded()
+    return ConnexionResponse(status_code=status, mimetype="application/json", body=body,
+                             headers={k.decode("latin-1"): v.decode("latin-1") for k, v in headers
+                                      if k not in (b"content-type", b"content-length")})
 
 
 async def _broker_error(_request, exc: BrokerError) -> ConnexionResponse:
-    return ConnexionResponse(status_code=exc.status, mimetype="application/json",
-                             body=json.dumps(exc.body()))
+    return _response(exc)
 
 
 async def _store_unavailable(_request, exc: StoreUnavailable) -> ConnexionResponse:
     log.warning("store unavailable: %s", exc)
-    return _error(503, "ServiceUnavailable", "the broker's store is unreachable; retry later",
-                  {"Retry-After": "5"})
+    return _response(ServiceUnavailable("the broker's store is unreachable; retry later",
+                                        headers={"Retry-After": "5"}))
 
 
 async def _problem(_request, exc: ProblemException) -> ConnexionResponse:
-    status = exc.status
-    description = exc.detail or exc.title
-    if status == 415:  # OSB 2.14: a body refused for its content type gets 400
-        status = 400
-        description = f"{description}; send the body as Content-Type: application/json"
-    return _error(status, _CODES.get(status, "BadRequest" if status < 500 else "InternalError"),
-                  str(description))
+    return _response(errors.for_status(exc.status, str(exc.detail or exc.title)))
 
 
 HTTP_METHODS = ("get", "put", "patch", "post", "delete")
@@ -160,13 +149,14 @@ def _http_exception_handler(allow_for):
         headers = dict(exc.headers or {})
         if exc.status_code == 405:  # a 405 must list every method the resource has
             headers["Allow"] = allow_for(request.scope["path"]) or headers.get("Allow", "")
-        return _error(exc.status_code, _CODES.get(exc.status_code, "HTTPError"), str(exc.detail), headers)
+        return _response(errors.for_status(exc.status_code, str(exc.detail), headers,
+                                           unknown_code="HTTPError"))
     return handle
 
 
 async def _unexpected(_request, exc: Exception) -> ConnexionResponse:
     log.error("unexpected error", exc_info=exc)
-    return _error(500, "InternalError", "the broker failed unexpectedly; see its log")
+    return _response(InternalError("the broker failed unexpectedly; see its log"))
 
 
 def create_app(settings: Optional[Settings] = None, store: Optional[Store] = None,

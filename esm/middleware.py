@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from esm import versions
 from esm.access_log import log_request
+from esm.errors import BadRequest, BrokerError, PayloadTooLarge, PreconditionFailed, Unauthorized
 from esm.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 
 REQUEST_IDENTITY = b"x-broker-api-request-identity"
@@ -66,9 +67,11 @@ async def send_json(send: Send, status: int, body: dict, headers: Iterable = ())
     await send({"type": "http.response.body", "body": payload})
 
 
-async def send_error(send: Send, status: int, code: str, description: str,
-                     headers: Iterable = ()) -> None:
-    await send_json(send, status, {"error": code, "description": description}, headers)
+async def send_error(send: Send, error: BrokerError) -> None:
+    """The error's answer, as every other layer sends it (esm/errors.py)."""
+    status, headers, body = error.encoded()
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 class _HTTPMiddleware:
@@ -171,8 +174,8 @@ class BasicAuthMiddleware(_HTTPMiddleware):
         if authorized or is_public(scope["path"]):
             await self.app(scope, receive, send)
         else:
-            await send_error(send, 401, "Unauthorized", "missing or wrong broker credentials "
-                             "(HTTP basic auth)", [(b"www-authenticate", b'Basic realm="ESM"')])
+            await send_error(send, Unauthorized("missing or wrong broker credentials (HTTP basic "
+                                                "auth)", headers=Unauthorized.CHALLENGE))
 
 
 _VERSION = re.compile(rb"^\s*(\d+)\.(\d+)\s*$")
@@ -205,9 +208,9 @@ class APIVersionMiddleware(_HTTPMiddleware):
             await self.app(scope, receive, send)
             return
         said = "missing" if value is None else f"{value.decode('latin-1')!r}"
-        await send_error(send, 412, "PreconditionFailed",
+        await send_error(send, PreconditionFailed(
                          f"X-Broker-API-Version is {said}; this broker supports OSB API 2.12 "
-                         "and later 2.x (2.12 to 2.17), e.g. 'X-Broker-API-Version: 2.17'")
+                         "and later 2.x (2.12 to 2.17), e.g. 'X-Broker-API-Version: 2.17'"))
 
 
 def parse_originating_identity(value: str) -> dict:
@@ -242,8 +245,8 @@ class OriginatingIdentityMiddleware(_HTTPMiddleware):
                 context_of(scope)["originating_identity"] = parse_originating_identity(
                     value.decode("latin-1"))
             except ValueError as exc:
-                await send_error(send, 400, "BadRequest",
-                                 f"malformed X-Broker-API-Originating-Identity: {exc}")
+                await send_error(send, BadRequest(
+                    f"malformed X-Broker-API-Originating-Identity: {exc}"))
                 return
         await self.app(scope, receive, send)
 
@@ -293,7 +296,7 @@ class BodyGuardMiddleware(_HTTPMiddleware):
         if body and self._is_json(scope):
             value, problem = self._parse_json(body)
             if problem:
-                await send_error(send, 400, "BadRequest", problem)
+                await send_error(send, BadRequest(problem))
                 return
             operation = versions.request_operation(scope["method"], scope["path"])
             if operation is not None:  # fields the request's OSB version does not define: dropped
@@ -331,8 +334,8 @@ class BodyGuardMiddleware(_HTTPMiddleware):
 
     @staticmethod
     async def _too_large(send, limit):
-        await send_error(send, 413, "PayloadTooLarge", f"the body is larger than {limit} bytes "
-                         "(ESM_MAX_BODY_BYTES)")
+        await send_error(send, PayloadTooLarge(f"the body is larger than {limit} bytes "
+                                               "(ESM_MAX_BODY_BYTES)"))
 
 
 def _refuse_constant(name: str):
