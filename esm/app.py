@@ -21,7 +21,6 @@ from starlette.exceptions import HTTPException
 from adapters.datastore import Store, StoreUnavailable
 from adapters.resources import EPM
 from esm import errors, health
-from esm import middleware as mw
 from esm.admin import Admin
 from esm.broker import Broker
 from esm.config import Settings
@@ -30,6 +29,7 @@ from esm.errors import BrokerError, InternalError, ServiceUnavailable
 from esm.identity import LazyBrokerId
 from esm.metrics import Metrics
 from esm.operations import Worker
+from esm.protocol import ProtocolLayer
 from esm.registry import Registry
 from esm.validation import VALIDATORS
 from esm.views import InstanceViews
@@ -186,24 +186,9 @@ def create_app(settings: Optional[Settings] = None, store: Optional[Store] = Non
                     swagger_ui=True, swagger_ui_path="/ui", spec_path="/openapi.json"))
     app.services = services  # for tests and runesm
 
-    # added first = outermost
-    app.add_middleware(mw.RequestObserverMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
-                       metrics=services.metrics, route_of=route_names(spec))
-    app.add_middleware(mw.RequestIdentityMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
-    app.add_middleware(mw.SpecDocumentMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
-                       spec=documented_spec(spec, settings))
-    if settings.auth_enabled:
-        app.add_middleware(mw.BasicAuthMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
-                           username=settings.username, password=settings.password)
-    app.add_middleware(mw.OpsEndpointsMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
-                       health=health.Health(store, epm), metrics=services.metrics,
-                       auth_enabled=settings.auth_enabled)
-    app.add_middleware(mw.APIVersionMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
-    app.add_middleware(mw.OriginatingIdentityMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
-    app.add_middleware(mw.BodyGuardMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
-                       max_body_bytes=settings.max_body_bytes)
-    app.add_middleware(_ServicesMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
-                       services=services)
+    app.add_middleware(ProtocolLayer, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                       services=services, spec=documented_spec(spec, settings),
+                       health=health.Health(store, epm), route_of=route_names(spec))
 
     app.add_error_handler(BrokerError, _broker_error)
     app.add_error_handler(StoreUnavailable, _store_unavailable)
@@ -212,10 +197,3 @@ def create_app(settings: Optional[Settings] = None, store: Optional[Store] = Non
     app.add_error_handler(Exception, _unexpected)
     return app
 
-
-class _ServicesMiddleware(mw._HTTPMiddleware):
-    """Hands the broker's services to the handlers through connexion.context."""
-
-    async def handle(self, scope, receive, send):
-        mw.context_of(scope)["esm"] = self.options["services"]
-        await self.app(scope, receive, send)

@@ -33,7 +33,7 @@ from connexion.middleware.security import SecurityMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.utils import boolean
 
-from esm.middleware import PARSED_JSON_BODY
+from esm.protocol import PARSED_JSON_BODY
 from esm.routing import TableRoutingMiddleware
 from esm.validation import CachedRequestValidationMiddleware
 

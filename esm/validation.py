@@ -20,7 +20,7 @@ from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator
 from connexion.validators.parameter import ParameterValidator, draft4_format_checker
 from connexion.utils import boolean, is_null, is_nullable
 
-from esm.middleware import PARSED_JSON_BODY
+from esm.protocol import PARSED_JSON_BODY
 from esm.validation_errors import describe, most_telling
 
 
