@@ -24,14 +24,13 @@ from esm import errors, health
 from esm.admin import Admin
 from esm.broker import Broker
 from esm.config import Settings
-from esm.connexion_app import ESMAsyncApp
+from esm._connexion import VALIDATORS, ESMAsyncApp
 from esm.errors import BrokerError, InternalError, ServiceUnavailable
 from esm.identity import LazyBrokerId
 from esm.metrics import Metrics
 from esm.operations import Worker
 from esm.protocol import ProtocolLayer
 from esm.registry import Registry
-from esm.validation import VALIDATORS
 from esm.views import InstanceViews
 from esm.wiring import default_epm, store_from_url
 

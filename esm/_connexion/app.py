@@ -14,7 +14,7 @@ as JSON with the same encoder Connexion uses.
 An operation whose parameters are outside what ViewCall knows (arrays, objects, nullable values,
 form bodies, arguments that are no parameter) stops the app at start-up with its name and the
 reason, rather than being called wrongly.
-Written against connexion==3.3.0 and starlette==1.10.0 (pinned in requirements.txt).
+Written against the versions in esm/_connexion/__init__.py (PINNED).
 """
 from __future__ import annotations
 
@@ -33,9 +33,9 @@ from connexion.middleware.security import SecurityMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.utils import boolean
 
+from esm._connexion.routing import TableRoutingMiddleware
+from esm._connexion.validation import CachedRequestValidationMiddleware
 from esm.protocol import PARSED_JSON_BODY
-from esm.routing import TableRoutingMiddleware
-from esm.validation import CachedRequestValidationMiddleware
 
 JSON = "application/json"
 _JSON_BYTES = JSON.encode()

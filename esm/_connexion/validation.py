@@ -9,20 +9,21 @@ import re
 from urllib.parse import parse_qsl
 
 import fastjsonschema
-from connexion.exceptions import BadRequestProblem
-from jsonschema import Draft4Validator, ValidationError
 from connexion.datastructures import MediaTypeDict
-from connexion.middleware.request_validation import (RequestValidationAPI,
-                                                     RequestValidationMiddleware,
-                                                     RequestValidationOperation)
+from connexion.exceptions import BadRequestProblem
 from connexion.json_schema import Draft4RequestValidator
+from connexion.middleware.request_validation import (
+    RequestValidationAPI,
+    RequestValidationMiddleware,
+    RequestValidationOperation,
+)
+from connexion.utils import boolean, is_null, is_nullable
 from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator
 from connexion.validators.parameter import ParameterValidator, draft4_format_checker
-from connexion.utils import boolean, is_null, is_nullable
+from jsonschema import Draft4Validator, ValidationError
 
 from esm.protocol import PARSED_JSON_BODY
 from esm.validation_errors import describe, most_telling
-
 
 _NOTES = {"type", "description", "example"}
 _STRING_KEYS = _NOTES | {"minLength", "maxLength", "pattern"}
