@@ -1,5 +1,29 @@
-"""create_app: the Connexion AsyncApp serving api.yaml, with the ESM's middlewares and error
-handlers, wired to one store, one EPM and the broker built on them."""
+"""create_app: the Connexion AsyncApp serving api.yaml, with the protocol layer and the error
+handlers, wired to one store, one EPM and the broker built on them.
+
+The request path, outermost first (the one list of it; create_app assembles it):
+
+ 1. uvicorn parses the request (httptools).
+ 2. Starlette's ServerErrorMiddleware (Connexion's first layer): a 500 for what escapes below.
+ 3. esm.protocol.ProtocolLayer: times, logs and counts the request; echoes the request
+    identity; serves the plain routes from its table (spec documents, /ui redirect, /health*,
+    /metrics); checks basic auth, the API version and the originating identity; reads, bounds
+    and parses the body; puts the services in connexion.context. Refusals are answered here.
+ 4. Connexion's ExceptionMiddleware with this module's handlers: what the layers below raise
+    (BrokerError, StoreUnavailable, Connexion's problems, Starlette's 404/405, anything else)
+    answered as an error of esm/errors.py.
+ 5. Connexion's Swagger UI, asked only for /v2/ui (esm/_connexion/app.py).
+ 6. Routing: the operation found in a table (esm/_connexion/routing.py; Starlette's router for
+    404, 405, redirects), then that operation's chain, linked once at start:
+ 7.   request validation against api.yaml (esm/_connexion/validation.py);
+      (response validation, only when create_app is asked for it: the tests);
+ 8.   Connexion's context (connexion.context, connexion.request);
+ 9.   ViewCall (esm/_connexion/app.py): the controller called with its declared arguments, its
+      (body, status[, headers]) sent as JSON.
+10. The controller (esm/controllers/) hands the broker call to run() or read()
+    (esm/controllers/common.py), which decide whether it runs on the event loop or in a thread
+    (the threading rule is written there, once).
+"""
 from __future__ import annotations
 
 import contextlib
@@ -176,7 +200,7 @@ def create_app(settings: Optional[Settings] = None, store: Optional[Store] = Non
 
     spec = load_spec()
     routed_spec = copy.deepcopy(spec)
-    routed_spec.pop("security", None)  # BasicAuthMiddleware enforces it, for every route alike
+    routed_spec.pop("security", None)  # ProtocolLayer enforces it, for every route alike
 
     app = ESMAsyncApp(__name__, lifespan=lifespan)
     app.add_api(routed_spec, validate_responses=validate_responses, strict_validation=True,

@@ -8,7 +8,7 @@ spec): together a third of the time of a provision. By the time a request reache
 Connexion's middlewares have already validated its path, query and body against api.yaml, so
 what is left is simple and fixed per operation. `ViewCall` works it out once, at start-up:
 which path and query parameters the function takes and how to cast them, and whether it takes
-the body (the JSON value BodyGuard already parsed). Views return (body, status[, headers]), sent
+the body (the JSON value the protocol layer already parsed). Views return (body, status[, headers]), sent
 as JSON with the same encoder Connexion uses.
 
 An operation whose parameters are outside what ViewCall knows (arrays, objects, nullable values,
@@ -151,7 +151,7 @@ class _SwaggerUIOnly(SwaggerUIMiddleware):
     """Connexion's Swagger UI, consulted only for its own paths. Its router (a mount and the UI
     routes, tried again with and without a trailing slash before falling through) cost every
     API request 40 us on its way to the API. (The spec documents it also routes are served
-    before it, by esm.middleware.SpecDocumentMiddleware.)"""
+    before it, by esm.protocol.ProtocolLayer.)"""
     UI_PATH = "/v2/ui"
 
     async def __call__(self, scope, receive, send) -> None:
@@ -181,7 +181,7 @@ class ESMAsyncApp(AsyncApp):
     def add_api(self, specification, **kwargs):
         """Connexion's security and response validation layers are kept only when an API
         uses them: each costs every request a layer and an operation lookup. (The ESM's
-        credentials are checked by esm.middleware.BasicAuthMiddleware, for every route alike;
+        credentials are checked by esm.protocol.ProtocolLayer, for every route alike;
         responses are validated when create_app is asked to, as the tests do.)"""
         if not isinstance(specification, dict) or _asks_for_security(specification):
             self._needs[SecurityMiddleware] = True

@@ -212,7 +212,7 @@ class CachedJSONBodyValidator(JSONRequestBodyValidator):
         return self._compiled
 
     async def _parse(self, stream, scope):
-        """The value BodyGuard parsed from the same bytes, when it did; else Connexion's parse."""
+        """The value the protocol layer parsed from the same bytes, when it did; else Connexion's parse."""
         body = b"".join([chunk async for chunk in stream])
         parsed = scope.get(PARSED_JSON_BODY)
         if parsed is not None and parsed[0] == body and self._encoding.lower() in ("utf-8", "utf8"):
