@@ -45,10 +45,10 @@ from starlette.exceptions import HTTPException
 from adapters.datastore import Store, StoreUnavailable
 from adapters.resources import EPM
 from esm import errors, health
+from esm._connexion import VALIDATORS, ESMAsyncApp
 from esm.admin import Admin
 from esm.broker import Broker
 from esm.config import Settings
-from esm._connexion import VALIDATORS, ESMAsyncApp
 from esm.errors import BrokerError, InternalError, ServiceUnavailable
 from esm.identity import LazyBrokerId
 from esm.metrics import Metrics
