@@ -56,8 +56,13 @@ _GET = ("GET", "HEAD")
 _VERSION = re.compile(rb"^\s*(\d+)\.(\d+)\s*$")
 
 
+_PUBLIC_EXACT = frozenset(PUBLIC_PATHS)
+_PUBLIC_PREFIXES = tuple(p + "/" for p in PUBLIC_PATHS)
+
+
 def is_public(path: str) -> bool:
-    return any(path == p or path.startswith(p + "/") for p in PUBLIC_PATHS)
+    """A public path, or one below it."""
+    return path in _PUBLIC_EXACT or path.startswith(_PUBLIC_PREFIXES)
 
 
 def context_of(scope: Scope) -> dict:
