@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import copy
 import inspect
+import json
 from typing import Any, Callable
 from urllib.parse import parse_qsl
 
 from connexion import AsyncApp
 from connexion.apps.asynchronous import AsyncApi, AsyncOperation
+from connexion.jsonifier import JSONEncoder, Jsonifier
 from connexion.middleware import ConnexionMiddleware
 from connexion.middleware.request_validation import RequestValidationMiddleware
 from connexion.middleware.response_validation import ResponseValidationMiddleware
@@ -58,6 +60,16 @@ def _cast_for(operation_id: str, parameter: dict) -> Callable[[str], Any]:
     return cast
 
 
+def _dumps_of(jsonifier) -> Callable[[Any], str]:
+    """jsonifier.dumps; for Connexion's default Jsonifier, the same encoding by one encoder made
+    once (json.dumps with `cls` builds an encoder per call; same options, same output)."""
+    if type(jsonifier) is Jsonifier and jsonifier.json is json and \
+            jsonifier.dumps_args == {"cls": JSONEncoder}:
+        encode = JSONEncoder().encode
+        return lambda data: encode(data) + "\n"
+    return jsonifier.dumps
+
+
 class ViewCall(AsyncOperation):
     """One operation of api.yaml: its view function, called with the arguments it declares."""
 
@@ -65,6 +77,7 @@ class ViewCall(AsyncOperation):
                  spec_operation) -> None:
         super().__init__(fn, jsonifier=jsonifier, operation_id=operation_id,
                          pythonic_params=pythonic_params)
+        self._dumps = _dumps_of(jsonifier)
         if not inspect.iscoroutinefunction(fn):
             raise UnsupportedOperation(f"{operation_id}: the view function is not async")
         takes = set(inspect.signature(fn).parameters)
@@ -125,7 +138,7 @@ class ViewCall(AsyncOperation):
         data, status, *extra = answer
         # Connexion's own encoder (json, with its spacing and final newline: the README's curl
         # walkthrough shows bodies as they come); orjson is used for what is stored
-        body = self.jsonifier.dumps(data).encode("utf-8")
+        body = self._dumps(data).encode("utf-8")
         headers = [(k.lower().encode("latin-1"), v.encode("latin-1"))
                    for k, v in (extra[0] if extra and extra[0] else {}).items()]
         given = {k for k, _ in headers}
