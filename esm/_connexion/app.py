@@ -72,6 +72,7 @@ def _dumps_of(jsonifier) -> Callable[[Any], str]:
 
 class ViewCall(AsyncOperation):
     """One operation of api.yaml: its view function, called with the arguments it declares."""
+    _dumps = None  # _dumps_of(jsonifier), made at start
 
     def __init__(self, fn: Callable, jsonifier, operation_id: str, pythonic_params: bool,
                  spec_operation) -> None:
@@ -138,7 +139,7 @@ class ViewCall(AsyncOperation):
         data, status, *extra = answer
         # Connexion's own encoder (json, with its spacing and final newline: the README's curl
         # walkthrough shows bodies as they come); orjson is used for what is stored
-        body = self._dumps(data).encode("utf-8")
+        body = (self._dumps or self.jsonifier.dumps)(data).encode("utf-8")
         headers = [(k.lower().encode("latin-1"), v.encode("latin-1"))
                    for k, v in (extra[0] if extra and extra[0] else {}).items()]
         given = {k for k, _ in headers}

@@ -50,9 +50,10 @@ def _says(flag: Flag, esm) -> bool:
 async def run(fn, *args, costly: Flag = False, blocking: Flag = False, **kwargs):
     """Call fn, which may read, write and call backends, where the threading rule puts it.
 
-    THE THREADING RULE (the one statement of it; `run` and `read` are the only places a
-    request's store and backend calls are placed, and health and metrics run in threads):
-    a call runs on the event loop only when nothing in it can block it; else in a thread.
+    THE THREADING RULE (the one statement of it). A request's store and backend calls are
+    placed by `run`, `read` or `in_thread` (always a thread: calls that may block whatever the
+    store, such as asking the engine or decoding many MB); health and metrics run in threads.
+    A call runs on the event loop only when nothing in it can block; else in a thread.
     - The store says which of its calls can block: `Store.blocking_reads` and
       `Store.blocking_writes` (True by default; False for InMemoryStore, and for SQLiteStore
       unless it fsyncs every commit). A call that only reads goes to a thread when reads can
