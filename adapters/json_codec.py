@@ -3,7 +3,7 @@ orjson, several times faster than the standard library's C encoder, for the valu
 exactly as `json` would (compact, UTF-8); the standard library for the rest (integers beyond
 64 bits, non-string keys, lone surrogates, datetimes and other objects a default= handles),
 which orjson refuses with a TypeError. Decoding stays with `json`: orjson reads integers beyond
-64 bits as floats, and the strict body parse (esm/middleware.py) words its errors its own way.
+64 bits as floats, and the strict body parse (esm/protocol.py) words its errors its own way.
 NaN and Infinity, which orjson writes as null, never reach here: request bodies refuse them."""
 from __future__ import annotations
 

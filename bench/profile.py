@@ -18,9 +18,9 @@ library by the module that called them), scaled to the unprofiled total; the tim
 bench's own client (writing requests, reading answers) is measured the same way and left out:
 
     server       uvicorn, httptools, asyncio (the event loop)
-    middlewares  esm/middleware.py, esm/routing.py, starlette, Connexion's middleware plumbing
-    validation   esm/validation.py, Connexion's validators, jsonschema, fastjsonschema
-    views        esm/connexion_app.py, the controllers, esm/versions.py
+    middlewares  esm/protocol.py, esm/_connexion/routing.py, starlette, Connexion's middleware plumbing
+    validation   esm/_connexion/validation.py, esm/validation_errors.py, Connexion's validators, jsonschema, fastjsonschema
+    views        esm/_connexion/app.py, the controllers, esm/versions.py
     broker       esm/broker.py, registry, models, views (the domain)
     store        adapters/datastore.py and the sqlite3 calls it makes (commits included)
     json         json / orjson encoding and decoding
@@ -74,9 +74,10 @@ ENDPOINTS = {
 STAGES = ("server", "middlewares", "validation", "views", "broker", "store", "json", "logging",
           "metrics", "other")
 _STAGE_OF_PATH = (  # first match wins; matched against the code file's path
-    ("/esm/middleware.py", "middlewares"), ("/esm/routing.py", "middlewares"),
-    ("/esm/app.py", "middlewares"), ("/esm/validation", "validation"),
-    ("/esm/connexion_app.py", "views"), ("/esm/controllers/", "views"), ("/esm/versions.py", "views"),
+    ("/esm/protocol.py", "middlewares"), ("/esm/_connexion/routing.py", "middlewares"),
+    ("/esm/app.py", "middlewares"), ("/esm/_connexion/validation.py", "validation"),
+    ("/esm/validation_errors.py", "validation"),
+    ("/esm/_connexion/app.py", "views"), ("/esm/controllers/", "views"), ("/esm/versions.py", "views"),
     ("/esm/metrics.py", "metrics"), ("/esm/logs.py", "logging"), ("/esm/access_log.py", "logging"),
     ("/esm/", "broker"), ("/adapters/", "store"),
     ("/connexion/validators/", "validation"), ("/connexion/json_schema", "validation"),

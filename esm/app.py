@@ -1,10 +1,33 @@
-"""create_app: the Connexion AsyncApp serving api.yaml, with the ESM's middlewares and error
-handlers, wired to one store, one EPM and the broker built on them."""
+"""create_app: the Connexion AsyncApp serving api.yaml, with the protocol layer and the error
+handlers, wired to one store, one EPM and the broker built on them.
+
+The request path, outermost first (the one list of it; create_app assembles it):
+
+ 1. uvicorn parses the request (httptools).
+ 2. Starlette's ServerErrorMiddleware (Connexion's first layer): a 500 for what escapes below.
+ 3. esm.protocol.ProtocolLayer: times, logs and counts the request; echoes the request
+    identity; serves the plain routes from its table (spec documents, /ui redirect, /health*,
+    /metrics); checks basic auth, the API version and the originating identity; reads, bounds
+    and parses the body; puts the services in connexion.context. Refusals are answered here.
+ 4. Connexion's ExceptionMiddleware with this module's handlers: what the layers below raise
+    (BrokerError, StoreUnavailable, Connexion's problems, Starlette's 404/405, anything else)
+    answered as an error of esm/errors.py.
+ 5. Connexion's Swagger UI, asked only for /v2/ui (esm/_connexion/app.py).
+ 6. Routing: the operation found in a table (esm/_connexion/routing.py; Starlette's router for
+    404, 405, redirects), then that operation's chain, linked once at start:
+ 7.   request validation against api.yaml (esm/_connexion/validation.py);
+      (response validation, only when create_app is asked for it: the tests);
+ 8.   Connexion's context (connexion.context, connexion.request);
+ 9.   ViewCall (esm/_connexion/app.py): the controller called with its declared arguments, its
+      (body, status[, headers]) sent as JSON.
+10. The controller (esm/controllers/) hands the broker call to run() or read()
+    (esm/controllers/common.py), which decide whether it runs on the event loop or in a thread
+    (the threading rule is written there, once).
+"""
 from __future__ import annotations
 
 import contextlib
 import copy
-import json
 import logging
 import re
 from dataclasses import dataclass, field
@@ -21,18 +44,17 @@ from starlette.exceptions import HTTPException
 
 from adapters.datastore import Store, StoreUnavailable
 from adapters.resources import EPM
-from esm import health
+from esm import errors, health
+from esm._connexion import VALIDATORS, ESMAsyncApp
 from esm.admin import Admin
-from esm import middleware as mw
-from esm.config import Settings
-from esm.errors import BrokerError
-from esm.identity import LazyBrokerId
 from esm.broker import Broker
-from esm.connexion_app import ESMAsyncApp
+from esm.config import Settings
+from esm.errors import BrokerError, InternalError, ServiceUnavailable
+from esm.identity import LazyBrokerId
 from esm.metrics import Metrics
 from esm.operations import Worker
+from esm.protocol import ProtocolLayer
 from esm.registry import Registry
-from esm.validation import VALIDATORS
 from esm.instance_listing import InstanceListing as InstanceViews
 from esm.wiring import default_epm, store_from_url
 
@@ -86,35 +108,25 @@ def documented_spec(spec: dict, settings: Settings) -> dict:
     return served
 
 
-def _error(status: int, code: str, description: str, headers: Optional[dict] = None) -> ConnexionResponse:
-    return ConnexionResponse(status_code=status, mimetype="application/json", headers=headers,
-                             body=json.dumps({"error": code, "description": description or code}))
-
-
-_CODES = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
-          405: "MethodNotAllowed", 406: "NotAcceptable", 409: "Conflict", 413: "PayloadTooLarge",
-          415: "UnsupportedMediaType", 422: "UnprocessableEntity"}
+def _response(error: BrokerError) -> ConnexionResponse:
+    status, headers, body = error.encoded()
+    return ConnexionResponse(status_code=status, mimetype="application/json", body=body,
+                             headers={k.decode("latin-1"): v.decode("latin-1") for k, v in headers
+                                      if k not in (b"content-type", b"content-length")})
 
 
 async def _broker_error(_request, exc: BrokerError) -> ConnexionResponse:
-    return ConnexionResponse(status_code=exc.status, mimetype="application/json",
-                             body=json.dumps(exc.body()))
+    return _response(exc)
 
 
 async def _store_unavailable(_request, exc: StoreUnavailable) -> ConnexionResponse:
     log.warning("store unavailable: %s", exc)
-    return _error(503, "ServiceUnavailable", "the broker's store is unreachable; retry later",
-                  {"Retry-After": "5"})
+    return _response(ServiceUnavailable("the broker's store is unreachable; retry later",
+                                        headers={"Retry-After": "5"}))
 
 
 async def _problem(_request, exc: ProblemException) -> ConnexionResponse:
-    status = exc.status
-    description = exc.detail or exc.title
-    if status == 415:  # OSB 2.14: a body refused for its content type gets 400
-        status = 400
-        description = f"{description}; send the body as Content-Type: application/json"
-    return _error(status, _CODES.get(status, "BadRequest" if status < 500 else "InternalError"),
-                  str(description))
+    return _response(errors.for_status(exc.status, str(exc.detail or exc.title)))
 
 
 HTTP_METHODS = ("get", "put", "patch", "post", "delete")
@@ -160,13 +172,14 @@ def _http_exception_handler(allow_for):
         headers = dict(exc.headers or {})
         if exc.status_code == 405:  # a 405 must list every method the resource has
             headers["Allow"] = allow_for(request.scope["path"]) or headers.get("Allow", "")
-        return _error(exc.status_code, _CODES.get(exc.status_code, "HTTPError"), str(exc.detail), headers)
+        return _response(errors.for_status(exc.status_code, str(exc.detail), headers,
+                                           unknown_code="HTTPError"))
     return handle
 
 
 async def _unexpected(_request, exc: Exception) -> ConnexionResponse:
     log.error("unexpected error", exc_info=exc)
-    return _error(500, "InternalError", "the broker failed unexpectedly; see its log")
+    return _response(InternalError("the broker failed unexpectedly; see its log"))
 
 
 def create_app(settings: Optional[Settings] = None, store: Optional[Store] = None,
@@ -187,7 +200,7 @@ def create_app(settings: Optional[Settings] = None, store: Optional[Store] = Non
 
     spec = load_spec()
     routed_spec = copy.deepcopy(spec)
-    routed_spec.pop("security", None)  # BasicAuthMiddleware enforces it, for every route alike
+    routed_spec.pop("security", None)  # ProtocolLayer enforces it, for every route alike
 
     app = ESMAsyncApp(__name__, lifespan=lifespan)
     app.add_api(routed_spec, validate_responses=validate_responses, strict_validation=True,
@@ -196,24 +209,9 @@ def create_app(settings: Optional[Settings] = None, store: Optional[Store] = Non
                     swagger_ui=True, swagger_ui_path="/ui", spec_path="/openapi.json"))
     app.services = services  # for tests and runesm
 
-    # added first = outermost
-    app.add_middleware(mw.RequestObserverMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
-                       metrics=services.metrics, route_of=route_names(spec))
-    app.add_middleware(mw.RequestIdentityMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
-    app.add_middleware(mw.SpecDocumentMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
-                       spec=documented_spec(spec, settings))
-    if settings.auth_enabled:
-        app.add_middleware(mw.BasicAuthMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
-                           username=settings.username, password=settings.password)
-    app.add_middleware(mw.OpsEndpointsMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
-                       health=health.Health(store, epm), metrics=services.metrics,
-                       auth_enabled=settings.auth_enabled)
-    app.add_middleware(mw.APIVersionMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
-    app.add_middleware(mw.OriginatingIdentityMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
-    app.add_middleware(mw.BodyGuardMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
-                       max_body_bytes=settings.max_body_bytes)
-    app.add_middleware(_ServicesMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
-                       services=services)
+    app.add_middleware(ProtocolLayer, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                       services=services, spec=documented_spec(spec, settings),
+                       health=health.Health(store, epm), route_of=route_names(spec))
 
     app.add_error_handler(BrokerError, _broker_error)
     app.add_error_handler(StoreUnavailable, _store_unavailable)
@@ -222,10 +220,3 @@ def create_app(settings: Optional[Settings] = None, store: Optional[Store] = Non
     app.add_error_handler(Exception, _unexpected)
     return app
 
-
-class _ServicesMiddleware(mw._HTTPMiddleware):
-    """Hands the broker's services to the handlers through connexion.context."""
-
-    async def handle(self, scope, receive, send):
-        mw.context_of(scope)["esm"] = self.options["services"]
-        await self.app(scope, receive, send)

@@ -45,7 +45,7 @@ _OSB_BODY_PATHS = (
 
 
 def minor_of(context: dict) -> int:
-    """The minor OSB version of a request, from the context APIVersionMiddleware filled in
+    """The minor OSB version of a request, from the context the protocol layer filled in
     (routes it does not check speak the latest)."""
     return (context.get("api_version") or (2, LATEST))[1]
 

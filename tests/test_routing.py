@@ -1,4 +1,4 @@
-"""The routing table (esm/routing.py) finds, for every operation of api.yaml, the route
+"""The routing table (esm/_connexion/routing.py) finds, for every operation of api.yaml, the route
 Connexion's Starlette router finds, and leaves everything else to that router."""
 import re
 
@@ -6,7 +6,7 @@ import yaml
 
 from esm.app import SPEC_PATH, create_app
 from esm.config import Settings
-from esm.routing import TableRoutingMiddleware
+from esm._connexion.routing import TableRoutingMiddleware
 
 SPEC = yaml.safe_load(SPEC_PATH.read_text())
 BASE = SPEC["servers"][0]["url"].rstrip("/")

@@ -1,4 +1,4 @@
-"""The compiled body check (esm/validation.py) may only ever accept what Connexion's jsonschema
+"""The compiled body check (esm/_connexion/validation.py) may only ever accept what Connexion's jsonschema
 validator accepts: it is a shortcut, never a second opinion. Checked for every request body in
 api.yaml against generated bodies, valid and not."""
 import copy
@@ -10,7 +10,7 @@ from connexion.json_schema import Draft4RequestValidator
 from jsonschema import Draft4Validator
 
 from esm.app import SPEC_PATH
-from esm.validation import _fast_check
+from esm._connexion.validation import _fast_check
 from tests.osb import dummy_service
 
 SPEC = yaml.safe_load(SPEC_PATH.read_text())
@@ -128,13 +128,13 @@ def test_the_compiled_body_check_never_accepts_what_jsonschema_refuses(operation
     assert verdicts == {"accepted", "refused"}, "the generated bodies did not test both ways"
 
 
-# -- parameters: the one-pass check (esm/validation.py, _OnePass) is a shortcut too ----------
+# -- parameters: the one-pass check (esm/_connexion/validation.py, _OnePass) is a shortcut too ----------
 
 def _parameter_validators():
     """(operation id, CachedParameterValidator) of every operation, as the app built them."""
     from esm.app import create_app
     from esm.config import Settings
-    from esm.validation import CachedRequestValidationMiddleware
+    from esm._connexion.validation import CachedRequestValidationMiddleware
     app = create_app(Settings(store_url="memory"))
     _, stack = app.middleware._build_middleware_stack()
     middleware = next(m for m in stack if isinstance(m, CachedRequestValidationMiddleware))
@@ -168,7 +168,7 @@ def _scope(validator, present: dict, extra_query: dict) -> dict:
 @given(data=st.data())
 def test_the_one_pass_parameter_check_never_accepts_what_connexion_refuses(operation_id, validator, data):
     from connexion.exceptions import BadRequestProblem, ExtraParameterProblem
-    from esm.validation import CachedParameterValidator
+    from esm._connexion.validation import CachedParameterValidator
     assert validator._one_pass.usable, f"{operation_id}: every parameter should take the one pass"
     names = [p["name"] for params in validator.parameters.values() for p in params]
     present = data.draw(st.dictionaries(st.sampled_from(names), PARAMETER_VALUES)) if names else {}

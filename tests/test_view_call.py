@@ -1,9 +1,9 @@
-"""esm/connexion_app.py calls the views itself instead of through Connexion's decorators: the
+"""esm/_connexion/app.py calls the views itself instead of through Connexion's decorators: the
 arguments must be what Connexion would have passed, and an operation it cannot call faithfully
 must stop the app at start-up instead of being called wrongly."""
 import pytest
 
-from esm.connexion_app import ESMAsyncApp, UnsupportedOperation
+from esm._connexion.app import ESMAsyncApp, UnsupportedOperation
 from tests.osb import provision, provision_body, setup
 
 
@@ -65,7 +65,7 @@ def test_a_view_answer_is_sent_with_the_headers_starlette_would_send():
 
     from starlette.responses import Response
 
-    from esm.connexion_app import ViewCall
+    from esm._connexion.app import ViewCall
 
     class Jsonifier:
         dumps = staticmethod(_json.dumps)

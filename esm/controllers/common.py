@@ -48,22 +48,39 @@ def _says(flag: Flag, esm) -> bool:
 
 
 async def run(fn, *args, costly: Flag = False, blocking: Flag = False, **kwargs):
-    """Call fn, which may write and call backends: among the waiting calls when the backend
-    call may block (`blocking`; when the store's reads block, a callable counts as yes), one at
-    a time off the event loop when it is `costly` (parses a manifest, validates parameters
-    against a plan schema), in the common pool when the store can block, else right here."""
+    """Call fn, which may read, write and call backends, where the threading rule puts it.
+
+    THE THREADING RULE (the one statement of it). A request's store and backend calls are
+    placed by `run`, `read` or `in_thread` (always a thread: calls that may block whatever the
+    store, such as asking the engine or decoding many MB); health and metrics run in threads.
+    A call runs on the event loop only when nothing in it can block; else in a thread.
+    - The store says which of its calls can block: `Store.blocking_reads` and
+      `Store.blocking_writes` (True by default; False for InMemoryStore, and for SQLiteStore
+      unless it fsyncs every commit). A call that only reads goes to a thread when reads can
+      block (`read`); one that also writes when either can (`run`).
+    - A backend says whether the calls it makes inside a request can block:
+      `Backend.call_blocks(kind)` for an operation of that kind (`blocking`, usually
+      backend_blocks(); asked only when the store does not block, for it reads the registry),
+      `EPM.inline_calls_block` for everything else a request may ask of a backend. Such calls
+      get threads of their own (WAITING_AT_ONCE), so that a burst of them cannot take the ones
+      store calls need.
+    - CPU-bound work (`costly`: parsing a manifest, a plan's parameter schema) runs in a thread
+      one at a time (COSTLY_AT_ONCE), so that the loop waits behind one switch interval at most.
+    Every store and backend is called from several threads anyway (the operation worker, the
+    health and metrics threads): they must be safe to call from any thread."""
     esm = services()
     if blocking is True or (callable(blocking) and (esm.store.blocking_reads or blocking())):
         return await in_thread(fn, *args, limiter=_limiter("waiting", WAITING_AT_ONCE), **kwargs)
     if _says(costly, esm):
         return await in_thread(fn, *args, limiter=_limiter("costly", COSTLY_AT_ONCE), **kwargs)
-    if esm.store.blocking_writes or esm.epm.inline_calls_block:
+    if esm.store.blocking_reads or esm.store.blocking_writes or esm.epm.inline_calls_block:
         return await in_thread(fn, *args, **kwargs)
     return fn(*args, **kwargs)
 
 
 async def read(fn, *args, **kwargs):
-    """Call fn, which only reads, off the event loop when the store's reads can block."""
+    """Call fn, which only reads the store, off the event loop when the store's reads can
+    block (the threading rule: `run`)."""
     if services().store.blocking_reads:
         return await in_thread(fn, *args, **kwargs)
     return fn(*args, **kwargs)

@@ -9,20 +9,21 @@ import re
 from urllib.parse import parse_qsl
 
 import fastjsonschema
-from connexion.exceptions import BadRequestProblem
-from jsonschema import Draft4Validator, ValidationError
 from connexion.datastructures import MediaTypeDict
-from connexion.middleware.request_validation import (RequestValidationAPI,
-                                                     RequestValidationMiddleware,
-                                                     RequestValidationOperation)
+from connexion.exceptions import BadRequestProblem
 from connexion.json_schema import Draft4RequestValidator
+from connexion.middleware.request_validation import (
+    RequestValidationAPI,
+    RequestValidationMiddleware,
+    RequestValidationOperation,
+)
+from connexion.utils import boolean, is_null, is_nullable
 from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator
 from connexion.validators.parameter import ParameterValidator, draft4_format_checker
-from connexion.utils import boolean, is_null, is_nullable
+from jsonschema import Draft4Validator, ValidationError
 
-from esm.middleware import PARSED_JSON_BODY
+from esm.protocol import PARSED_JSON_BODY
 from esm.validation_errors import describe, most_telling
-
 
 _NOTES = {"type", "description", "example"}
 _STRING_KEYS = _NOTES | {"minLength", "maxLength", "pattern"}
@@ -210,8 +211,26 @@ class CachedJSONBodyValidator(JSONRequestBodyValidator):
     def _validator(self):
         return self._compiled
 
+    async def wrap_receive(self, receive, *, scope):
+        """Connexion reads the body from `receive` into a stream, parses it and wraps `receive`
+        again to replay what it read. When the protocol layer already read and parsed the body
+        (and `receive` replays exactly those bytes), and Content-Length says there is one (else
+        Connexion validates the schema's default instead), the parsed value is validated as
+        Connexion would, and `receive` is handed on as it is: it replays the same bytes."""
+        parsed = scope.get(PARSED_JSON_BODY)
+        if parsed is not None and not self.MUTABLE_VALIDATION and \
+                self._encoding.lower() in ("utf-8", "utf8"):
+            length = next((value for name, value in scope["headers"] if name == b"content-length"),
+                          b"")
+            if length.isdigit() and int(length):
+                body = parsed[1]
+                if not (body is None and self._nullable):
+                    self._validate(body)
+                return receive, scope
+        return await super().wrap_receive(receive, scope=scope)
+
     async def _parse(self, stream, scope):
-        """The value BodyGuard parsed from the same bytes, when it did; else Connexion's parse."""
+        """The value the protocol layer parsed from the same bytes, when it did; else Connexion's parse."""
         body = b"".join([chunk async for chunk in stream])
         parsed = scope.get(PARSED_JSON_BODY)
         if parsed is not None and parsed[0] == body and self._encoding.lower() in ("utf-8", "utf8"):

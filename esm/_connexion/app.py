@@ -8,23 +8,25 @@ spec): together a third of the time of a provision. By the time a request reache
 Connexion's middlewares have already validated its path, query and body against api.yaml, so
 what is left is simple and fixed per operation. `ViewCall` works it out once, at start-up:
 which path and query parameters the function takes and how to cast them, and whether it takes
-the body (the JSON value BodyGuard already parsed). Views return (body, status[, headers]), sent
+the body (the JSON value the protocol layer already parsed). Views return (body, status[, headers]), sent
 as JSON with the same encoder Connexion uses.
 
 An operation whose parameters are outside what ViewCall knows (arrays, objects, nullable values,
 form bodies, arguments that are no parameter) stops the app at start-up with its name and the
 reason, rather than being called wrongly.
-Written against connexion==3.3.0 and starlette==1.10.0 (pinned in requirements.txt).
+Written against the versions in esm/_connexion/__init__.py (PINNED).
 """
 from __future__ import annotations
 
 import copy
 import inspect
+import json
 from typing import Any, Callable
 from urllib.parse import parse_qsl
 
 from connexion import AsyncApp
 from connexion.apps.asynchronous import AsyncApi, AsyncOperation
+from connexion.jsonifier import JSONEncoder, Jsonifier
 from connexion.middleware import ConnexionMiddleware
 from connexion.middleware.request_validation import RequestValidationMiddleware
 from connexion.middleware.response_validation import ResponseValidationMiddleware
@@ -33,9 +35,9 @@ from connexion.middleware.security import SecurityMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.utils import boolean
 
-from esm.middleware import PARSED_JSON_BODY
-from esm.routing import TableRoutingMiddleware
-from esm.validation import CachedRequestValidationMiddleware
+from esm._connexion.routing import TableRoutingMiddleware
+from esm._connexion.validation import CachedRequestValidationMiddleware
+from esm.protocol import PARSED_JSON_BODY
 
 JSON = "application/json"
 _JSON_BYTES = JSON.encode()
@@ -58,13 +60,25 @@ def _cast_for(operation_id: str, parameter: dict) -> Callable[[str], Any]:
     return cast
 
 
+def _dumps_of(jsonifier) -> Callable[[Any], str]:
+    """jsonifier.dumps; for Connexion's default Jsonifier, the same encoding by one encoder made
+    once (json.dumps with `cls` builds an encoder per call; same options, same output)."""
+    if type(jsonifier) is Jsonifier and jsonifier.json is json and \
+            jsonifier.dumps_args == {"cls": JSONEncoder}:
+        encode = JSONEncoder().encode
+        return lambda data: encode(data) + "\n"
+    return jsonifier.dumps
+
+
 class ViewCall(AsyncOperation):
     """One operation of api.yaml: its view function, called with the arguments it declares."""
+    _dumps = None  # _dumps_of(jsonifier), made at start
 
     def __init__(self, fn: Callable, jsonifier, operation_id: str, pythonic_params: bool,
                  spec_operation) -> None:
         super().__init__(fn, jsonifier=jsonifier, operation_id=operation_id,
                          pythonic_params=pythonic_params)
+        self._dumps = _dumps_of(jsonifier)
         if not inspect.iscoroutinefunction(fn):
             raise UnsupportedOperation(f"{operation_id}: the view function is not async")
         takes = set(inspect.signature(fn).parameters)
@@ -125,7 +139,7 @@ class ViewCall(AsyncOperation):
         data, status, *extra = answer
         # Connexion's own encoder (json, with its spacing and final newline: the README's curl
         # walkthrough shows bodies as they come); orjson is used for what is stored
-        body = self.jsonifier.dumps(data).encode("utf-8")
+        body = (self._dumps or self.jsonifier.dumps)(data).encode("utf-8")
         headers = [(k.lower().encode("latin-1"), v.encode("latin-1"))
                    for k, v in (extra[0] if extra and extra[0] else {}).items()]
         given = {k for k, _ in headers}
@@ -151,7 +165,7 @@ class _SwaggerUIOnly(SwaggerUIMiddleware):
     """Connexion's Swagger UI, consulted only for its own paths. Its router (a mount and the UI
     routes, tried again with and without a trailing slash before falling through) cost every
     API request 40 us on its way to the API. (The spec documents it also routes are served
-    before it, by esm.middleware.SpecDocumentMiddleware.)"""
+    before it, by esm.protocol.ProtocolLayer.)"""
     UI_PATH = "/v2/ui"
 
     async def __call__(self, scope, receive, send) -> None:
@@ -181,7 +195,7 @@ class ESMAsyncApp(AsyncApp):
     def add_api(self, specification, **kwargs):
         """Connexion's security and response validation layers are kept only when an API
         uses them: each costs every request a layer and an operation lookup. (The ESM's
-        credentials are checked by esm.middleware.BasicAuthMiddleware, for every route alike;
+        credentials are checked by esm.protocol.ProtocolLayer, for every route alike;
         responses are validated when create_app is asked to, as the tests do.)"""
         if not isinstance(specification, dict) or _asks_for_security(specification):
             self._needs[SecurityMiddleware] = True

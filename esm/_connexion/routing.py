@@ -7,19 +7,58 @@ and the routing context. Here every operation's route is looked up in a table ma
 the very routes Starlette would try, in the same order, with the same regexes and parameter
 converters; what the table does not find at once (a 404, a 405, a path with a trailing slash
 Starlette redirects, HEAD, a root_path) goes through Connexion's router as before.
-Written against connexion==3.3.0 and starlette==1.10.0 (pinned in requirements.txt).
+Written against the versions in esm/_connexion/__init__.py (PINNED).
 """
 from __future__ import annotations
 
-from connexion.middleware.abstract import ROUTING_CONTEXT
+from connexion.apps.asynchronous import AsyncASGIApp
+from connexion.middleware.abstract import ROUTING_CONTEXT, RoutedMiddleware
+from connexion.middleware.lifespan import LifespanMiddleware
 from connexion.middleware.routing import RoutingMiddleware, RoutingOperation
 from starlette.routing import Mount, Route
+
+
+def _routed_layers(app) -> list:
+    """The routed layers below routing (security, validation, context, ..., the app), or []
+    when a layer between them is one a request cannot skip (only Lifespan's, which hands an
+    HTTP request straight on, is skipped)."""
+    layers = []
+    while not isinstance(app, AsyncASGIApp):
+        if isinstance(app, RoutedMiddleware):
+            layers.append(app)
+            app = app.app
+        elif isinstance(app, LifespanMiddleware):
+            app = app.next_app
+        else:
+            return []
+    return [*layers, app]
+
+
+def link_operations(app) -> dict:
+    """operation id -> the first of its routed layers' operations, each one's next_app set to
+    the next one's operation: what RoutedMiddleware would look up at every layer, found once.
+    {} when the stack is not the shape this knows (then each layer looks up as before)."""
+    layers = _routed_layers(app)
+    if not layers or any(len(layer.apis) != 1 or len(next(iter(layer.apis.values()))) != 1
+                         for layer in layers):
+        return {}
+    operations = [next(iter(layer.apis.values()))[0].operations for layer in layers]
+    chains = {}
+    for operation_id in operations[-1]:
+        chain = [ops.get(operation_id) for ops in operations]
+        if any(op is None for op in chain) or not all(hasattr(op, "next_app") for op in chain[:-1]):
+            return {}
+        for op, following in zip(chain, chain[1:]):
+            op.next_app = following
+        chains[operation_id] = chain[0]
+    return chains
 
 
 class TableRoutingMiddleware(RoutingMiddleware):
     def __init__(self, app):
         super().__init__(app)
         self._table = None  # method -> [(base path, path regex, converters, operation id)]
+        self._chains: dict = {}  # operation id -> its linked routed layers (link_operations)
 
     def _build_table(self) -> dict:
         routes = self.router.routes
@@ -42,6 +81,7 @@ class TableRoutingMiddleware(RoutingMiddleware):
         match in full, or None when that takes more than a lookup."""
         if self._table is None:
             self._table = self._build_table()
+            self._chains = link_operations(self.app)
         if scope.get("root_path"):
             return None
         path = scope["path"]
@@ -65,4 +105,4 @@ class TableRoutingMiddleware(RoutingMiddleware):
         routed.setdefault("path_params", {}).update(path_params)
         routed.setdefault("extensions", {}).setdefault(ROUTING_CONTEXT, {}).update(
             {"api_base_path": base, "operation_id": operation_id})
-        await self.app(routed, receive, send)
+        await self._chains.get(operation_id, self.app)(routed, receive, send)
