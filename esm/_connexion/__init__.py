@@ -10,14 +10,16 @@ notice):
 - routing.py: the routes looked up in a table made once from Starlette's own routes, and each
   operation's remaining routed layers (validation, context, view) linked into one chain,
   called directly instead of three operation lookups.
+- context.py: the request's `connexion.context` dict read from its ContextVar, not the proxy.
 - validation.py: Connexion's parameter and body validators built once per operation, valid
   parameters passed by one check over the scope, bodies checked by compiled code first.
 
 The rest of the ESM does not import Connexion's internals: only these names.
 """
 from esm._connexion.app import ESMAsyncApp, UnsupportedOperation, ViewCall
+from esm._connexion.context import request_context
 from esm._connexion.validation import VALIDATORS
 
 PINNED = {"connexion": "3.3.0", "starlette": "1.10.0"}
 
-__all__ = ["ESMAsyncApp", "PINNED", "UnsupportedOperation", "VALIDATORS", "ViewCall"]
+__all__ = ["ESMAsyncApp", "PINNED", "UnsupportedOperation", "VALIDATORS", "ViewCall", "request_context"]

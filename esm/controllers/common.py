@@ -6,15 +6,15 @@ from typing import Callable, Optional, Union
 
 import anyio
 import anyio.to_thread
-from connexion.context import context
 
 from esm.app import Services
 from esm import versions
+from esm._connexion import request_context
 from esm.broker import Caller
 
 
 def services() -> Services:
-    return context["esm"]
+    return request_context()["esm"]
 
 
 async def in_thread(fn, *args, limiter: Optional[anyio.CapacityLimiter] = None, **kwargs):
@@ -120,9 +120,10 @@ def incomplete(accepts_incomplete: Optional[bool], accept_incomplete: Optional[b
 
 def api_minor() -> int:
     """The minor OSB version the request speaks (APIVersionMiddleware checked it)."""
-    return versions.minor_of(context)
+    return versions.minor_of(request_context())
 
 
 def caller() -> Caller:
     """Who asked, as the protocol middlewares parsed it."""
+    context = request_context()
     return Caller(context.get("originating_identity"), context.get("request_identity"))
