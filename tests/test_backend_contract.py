@@ -41,13 +41,13 @@ class Subject:
     backend: Backend
     manifest_type: str
     content: dict  # a manifest it runs: quick to provision, binds with credentials
+    # makes a backend of the same kind, of another broker id where backends have one
+    other_broker: Callable[[], Backend]
     endpoints: dict = field(default_factory=dict)
     # why -> manifest content it must refuse
     refused: dict = field(default_factory=dict)
     bad_parameters: Optional[dict] = None  # parameters check_parameters must refuse
     new_instance_id: Callable[[], str] = lambda: f"contract-{uuid.uuid4().hex[:8]}"
-    # a backend of the same kind but another broker id (None: it owns nothing anyway)
-    other_broker: Optional[Callable[[], Backend]] = None
 
     def manifest(self, content: Optional[dict] = None) -> Manifest:
         return Manifest(
@@ -77,6 +77,7 @@ def dummy_subject(request) -> Subject:
         DummyBackend(),
         "dummy",
         {"credentials": {"uri": "dummy://u:p@h"}},
+        DummyBackend,
         refused={
             "an unknown key": {"flavour": "vanilla"},
             "a negative duration": {"provision_seconds": -1},
@@ -281,8 +282,6 @@ def test_owned_resources_are_tagged_with_the_instance(subject, provisioned):
 
 
 def test_another_brokers_backend_neither_lists_nor_removes_them(subject, provisioned):
-    if subject.other_broker is None:
-        pytest.skip(f"{subject.manifest_type} owns nothing")
     instance, manifest = provisioned
     ours = owned_ids(subject.backend, instance.id)
     other = subject.other_broker()

@@ -61,6 +61,13 @@ log = logging.getLogger("esm.docker")
 
 
 class DockerBackend(ContainerMode, SwarmMode, Binding, Backend):
+    """Instances on a Docker engine. Its parts, one module each: ContainerMode (containers.py:
+    compose manifests as containers, updates rolled back), SwarmMode (swarm.py: services on a
+    swarm) and Binding (binding.py: bind credentials and the operator's view, read from the
+    engine). This class holds what they share: the engine client and the broker id, the
+    manifests, the realization steps of both modes (networks, volumes, images, mounts,
+    fingerprints, adopting what another worker made), deletion and the inventory."""
+
     manifest_types = ("docker-compose", SWARM)
     inline_calls_block = False  # validation does not ask the engine; the operations do (call_blocks)
     owns_resources = True
