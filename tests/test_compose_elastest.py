@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from adapters.docker_backend import SERVICE_LABEL
+from adapters.backends.docker.naming import SERVICE_LABEL
 from esm.config import Settings
 from tests.docker_engine import IMAGE, ensure_swarm
 from tests.osb import deprovision, poll

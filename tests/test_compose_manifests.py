@@ -3,7 +3,7 @@ readable errors, and unsafe requests refused unless the operator allows them."""
 import pytest
 import yaml
 
-from adapters.compose import NOT_FOR_SWARM
+from adapters.backends.docker.compose import NOT_FOR_SWARM
 from esm.config import ConfigError, Settings
 from tests.conftest import assert_osb_error
 from tests.osb import PLAN_ID, SERVICE_ID, dummy_service

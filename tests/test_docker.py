@@ -7,7 +7,7 @@ import httpx
 import pytest
 import yaml
 
-from adapters.docker_backend import BROKER_LABEL, LABEL
+from adapters.backends.docker.naming import BROKER_LABEL, LABEL
 from esm.config import Settings
 from tests.conftest import assert_osb_error
 from tests.docker_engine import IMAGE, ensure_swarm, new_instance_id

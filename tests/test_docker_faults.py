@@ -10,7 +10,8 @@ import pytest
 import yaml
 from docker.models.containers import ContainerCollection
 
-from adapters.docker_backend import ASIDE_MARK, SERVICE_LABEL, DockerBackend
+from adapters.backends.docker.backend import DockerBackend
+from adapters.backends.docker.naming import ASIDE_MARK, SERVICE_LABEL
 from adapters.resources import BackendFailure, OperationCancelled, OperationContext
 from esm.models import Manifest, ServiceInstance
 from tests.docker_engine import IMAGE, ensure_swarm

@@ -13,7 +13,8 @@ import pytest
 import yaml
 
 from adapters.datastore import InMemoryStore
-from adapters.docker_backend import SERVICE_LABEL, url_parts
+from adapters.backends.docker.endpoints import url_parts
+from adapters.backends.docker.naming import SERVICE_LABEL
 from esm.config import Settings
 from esm.models import ServiceInstance
 from tests.conftest import assert_osb_error

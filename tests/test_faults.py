@@ -11,7 +11,7 @@ import httpx
 import pymongo
 import pytest
 
-from adapters.mongo_store import MongoDB
+from adapters.stores.mongo import MongoDB
 from esm.config import ConfigError, Settings
 from tests.conftest import assert_osb_error
 from tests.mongo import MongoServer, fresh_database_uri

@@ -8,7 +8,7 @@ import os
 import pytest
 import yaml
 
-from adapters.docker_backend import BROKER_LABEL, LABEL, SERVICE_LABEL
+from adapters.backends.docker.naming import BROKER_LABEL, LABEL, SERVICE_LABEL
 from esm.config import Settings
 from tests.conftest import assert_osb_error
 from tests.docker_engine import IMAGE
