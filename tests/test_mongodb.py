@@ -8,9 +8,8 @@ import pymongo
 import pytest
 
 from esm.config import Settings
-from tests.conftest import assert_osb_error, service
 from tests.mongo import MongoServer, fresh_database_uri
-from tests.osb import bind, deprovision, poll, provision, setup
+from tests.osb import assert_osb_error, bind, deprovision, poll, provision, service, setup
 from tests.process import BrokerProcess
 from tests.server import broker
 
