@@ -1,5 +1,5 @@
-"""A thread that does one thing every few seconds until it is stopped: SQLiteStore's WAL
-checkpoints, off the request path."""
+"""A thread that does one thing every few seconds until it is stopped: SQLiteStore's
+WAL checkpoints, off the request path."""
 from __future__ import annotations
 
 import threading
@@ -7,8 +7,8 @@ from typing import Callable
 
 
 class Checkpointer:
-    """Calls `step` every `seconds` in a daemon thread of its own until `stop()`; a round that
-    raises one of `tolerated` is left for the next round to do."""
+    """Calls `step` every `seconds` in a daemon thread of its own until `stop()`; a
+    round that raises one of `tolerated` is left for the next round to do."""
 
     def __init__(self, step: Callable[[], object], seconds: float,
                  tolerated: tuple[type[BaseException], ...], name: str):
