@@ -4,6 +4,8 @@ import pytest
 
 warnings.filterwarnings("ignore", message=".*starlette.testclient.*")
 
+from esm.config import Settings  # noqa: E402
+from tests.osb import CREDENTIALS, FUZZ_CREDENTIALS, dummy_service, provision, setup  # noqa: E402
 from tests.server import broker  # noqa: E402
 from tests.stores import ClearableMemoryStore  # noqa: E402
 
@@ -23,42 +25,20 @@ def api(_shared_broker):
     return client
 
 
-SERVICE = {
-    "id": "svc-mysql",
-    "name": "mysql",
-    "description": "A MySQL database",
-    "bindable": True,
-    "plans": [
-        {"id": "plan-small", "name": "small", "description": "One small database"},
-        {"id": "plan-large", "name": "large", "description": "One large database", "free": False},
-    ],
-}
+@pytest.fixture
+def registered(api):
+    """`api` with the dummy service (tests/osb.py) in its catalog."""
+    assert api.put("/v2/et/catalog", json=dummy_service()).status_code == 201
+    return api
 
 
-def service(**changes):
-    """A valid service object, deep-copied, with top-level changes."""
-    import copy
-    entry = copy.deepcopy(SERVICE)
-    entry.update(changes)
-    return entry
-
-
-def manifest(**changes):
-    body = {"id": "m-small", "service_id": "svc-mysql", "plan_id": "plan-small",
-            "manifest_type": "dummy", "manifest_content": "provision_seconds: 0\n"}
-    body.update(changes)
-    return body
-
-
-def assert_osb_error(response, status, code=None):
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert isinstance(body, dict)
-    assert isinstance(body.get("description"), str) and body["description"], body
-    assert isinstance(body.get("error"), str) and body["error"], body
-    if code is not None:
-        assert body["error"] == code, body
-    return body
+@pytest.fixture(scope="module")
+def secured():
+    """A live broker of the module's own that asks for basic auth (osb.CREDENTIALS)."""
+    user, password = CREDENTIALS
+    with broker(Settings(store_url="memory", username=user, password=password),
+                auth=CREDENTIALS) as client:
+        yield client
 
 
 @pytest.fixture(scope="module")
@@ -72,14 +52,26 @@ def client():
     assert remove_test_objects(docker_client) == [], "a test left Docker objects behind"
 
 
-FUZZ_CREDENTIALS = ("fuzz", "fuzz-secret")
+@pytest.fixture
+def docker_api(client, tmp_path):
+    """A broker on SQLite (so it can be restarted) with the Docker backend."""
+    with broker(Settings(store_url=f"sqlite:///{tmp_path}/esm.db")) as api:
+        yield api
+
+
+@pytest.fixture
+def external_network(client):
+    """A network the operator made (not the broker's: no instance label), as the platform's
+    network (ElasTest's elastest_elastest) is; manifests may join it when it is listed."""
+    import uuid
+    network = client.networks.create(f"esm-test-ext-{uuid.uuid4().hex[:8]}", driver="bridge")
+    yield network.name
+    network.remove()
 
 
 @pytest.fixture(scope="session")
 def fuzz_broker():
     """A live broker with credentials, a dummy service, a manifest and one instance."""
-    from esm.config import Settings
-    from tests.osb import provision, setup
     settings = Settings(store_url="memory", username=FUZZ_CREDENTIALS[0], password=FUZZ_CREDENTIALS[1])
     with broker(settings, auth=FUZZ_CREDENTIALS) as client:
         setup(client)

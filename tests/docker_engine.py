@@ -14,7 +14,7 @@ import uuid
 import docker
 import pytest
 
-from adapters.docker_backend import LABEL
+from adapters.backends.docker.naming import LABEL
 
 IMAGE = "esm-test/busybox:latest"
 APPLETS = ("sh", "sleep", "httpd", "echo", "cat", "env", "true", "false", "wget", "ls")

@@ -1,4 +1,8 @@
-"""Helpers for lifecycle tests: register a service with a dummy manifest, provision, poll."""
+"""The tests' one set of request builders and assertions (the pytest fixtures are in
+tests/conftest.py): catalog entries and manifests to register (`service`/`manifest`, a plain
+two-plan service for the catalog and manifest tests; `dummy_service`/`setup`, a dummy-backed
+one for lifecycle tests), the OSB calls a platform makes, polling, and the shape of an OSB
+error."""
 from __future__ import annotations
 
 import copy
@@ -7,6 +11,46 @@ import time
 import yaml
 
 SERVICE_ID, PLAN_ID, OTHER_PLAN_ID = "svc-dummy", "plan-a", "plan-b"
+# the basic-auth credentials of the `secured` broker (tests/conftest.py) and the fuzzed one
+CREDENTIALS = ("broker", "s3cr3t-pässword")
+FUZZ_CREDENTIALS = ("fuzz", "fuzz-secret")
+
+
+SERVICE = {
+    "id": "svc-mysql",
+    "name": "mysql",
+    "description": "A MySQL database",
+    "bindable": True,
+    "plans": [
+        {"id": "plan-small", "name": "small", "description": "One small database"},
+        {"id": "plan-large", "name": "large", "description": "One large database", "free": False},
+    ],
+}
+
+
+def service(**changes):
+    """A valid service object, deep-copied, with top-level changes."""
+    entry = copy.deepcopy(SERVICE)
+    entry.update(changes)
+    return entry
+
+
+def manifest(**changes):
+    body = {"id": "m-small", "service_id": "svc-mysql", "plan_id": "plan-small",
+            "manifest_type": "dummy", "manifest_content": "provision_seconds: 0\n"}
+    body.update(changes)
+    return body
+
+
+def assert_osb_error(response, status, code=None):
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert isinstance(body, dict)
+    assert isinstance(body.get("description"), str) and body["description"], body
+    assert isinstance(body.get("error"), str) and body["error"], body
+    if code is not None:
+        assert body["error"] == code, body
+    return body
 
 
 def dummy_service(**changes) -> dict:

@@ -3,18 +3,10 @@ import httpx
 import pytest
 import yaml
 
-from esm.config import Settings
-from tests.conftest import assert_osb_error, service
-from tests.server import VERSION, broker
+from tests.osb import CREDENTIALS, assert_osb_error, service
+from tests.server import VERSION
 
-USER, PASSWORD = "broker", "s3cr3t-pässword"
-
-
-@pytest.fixture(scope="module")
-def secured():
-    settings = Settings(store_url="memory", username=USER, password=PASSWORD)
-    with broker(settings, auth=(USER, PASSWORD)) as client:
-        yield client
+USER, PASSWORD = CREDENTIALS  # of the `secured` broker (tests/conftest.py)
 
 
 API_ROUTES = [("GET", "/v2/catalog"), ("PUT", "/v2/et/catalog"), ("DELETE", "/v2/et/catalog"),

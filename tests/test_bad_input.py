@@ -5,7 +5,7 @@ import httpx
 import pytest
 
 from esm.config import Settings
-from tests.conftest import assert_osb_error, service
+from tests.osb import assert_osb_error, service
 from tests.server import VERSION, broker
 
 JSON = {**VERSION, "Content-Type": "application/json"}

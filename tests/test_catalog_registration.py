@@ -1,7 +1,7 @@
 """PUT/DELETE /v2/et/catalog and GET /v2/catalog over HTTP: what platforms can trust."""
 import pytest
 
-from tests.conftest import assert_osb_error, manifest, service
+from tests.osb import assert_osb_error, manifest, service
 
 
 def register(api, entry):

@@ -3,11 +3,10 @@
 operator listed; two instances of one plan side by side, each resolving its own names, and
 nothing of them left afterwards (the external network stays)."""
 import re
-import uuid
 
 import pytest
 
-from adapters.docker_backend import SERVICE_LABEL
+from adapters.backends.docker.naming import SERVICE_LABEL
 from esm.config import Settings
 from tests.docker_engine import IMAGE, ensure_swarm
 from tests.osb import deprovision, poll
@@ -30,14 +29,6 @@ def elastest_manifest(external: str) -> dict:
         },
         "networks": {"back": {}, "elastest": {"external": {"name": external}}},
     }
-
-
-@pytest.fixture
-def external_network(client):
-    """A network the operator made (not the broker's: no instance label), listed for manifests."""
-    network = client.networks.create(f"esm-test-ext-{uuid.uuid4().hex[:8]}", driver="bridge")
-    yield network.name
-    network.remove()
 
 
 def by_service(client, instance_id) -> dict:

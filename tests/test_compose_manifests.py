@@ -3,10 +3,9 @@ readable errors, and unsafe requests refused unless the operator allows them."""
 import pytest
 import yaml
 
-from adapters.compose import NOT_FOR_SWARM
+from adapters.backends.docker.compose import NOT_FOR_SWARM
 from esm.config import ConfigError, Settings
-from tests.conftest import assert_osb_error
-from tests.osb import PLAN_ID, SERVICE_ID, dummy_service
+from tests.osb import PLAN_ID, SERVICE_ID, assert_osb_error, dummy_service
 from tests.server import broker
 
 
@@ -18,12 +17,6 @@ def put(api, content, manifest_type="docker-compose", **extra):
     return api.put("/v2/et/manifest/m1", json={
         "service_id": SERVICE_ID, "plan_id": PLAN_ID, "manifest_type": manifest_type,
         "manifest_content": content, **extra})
-
-
-@pytest.fixture
-def registered(api):
-    api.put("/v2/et/catalog", json=dummy_service())
-    return api
 
 
 def test_a_full_compose_manifest_is_accepted(registered):

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from esm.config import Settings
-from tests.conftest import assert_osb_error
+from tests.osb import assert_osb_error
 from tests.server import broker
 
 CREDENTIALS = ("platform", "platform-secret")

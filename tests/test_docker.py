@@ -4,15 +4,13 @@ import time
 
 import docker
 import httpx
-import pytest
 import yaml
 
-from adapters.docker_backend import BROKER_LABEL, LABEL
+from adapters.backends.docker.naming import BROKER_LABEL, LABEL
 from esm.config import Settings
-from tests.conftest import assert_osb_error
 from tests.docker_engine import IMAGE, ensure_swarm, new_instance_id
-from tests.osb import (PLAN_ID, SERVICE_ID, bind, deprovision, dummy_service, poll, provision,
-                       unbind, update)
+from tests.osb import (PLAN_ID, SERVICE_ID, assert_osb_error, bind, deprovision, dummy_service,
+                       poll, provision, unbind, update)
 from tests.server import broker
 
 I = "/v2/service_instances"
@@ -30,14 +28,6 @@ WEB_AND_DB = {
     "volumes": {"data": {}},
 }
 ENDPOINTS = {"web": {"service": "web", "port": 8080, "protocol": "http", "path": "/"}}
-
-
-@pytest.fixture
-def docker_api(client, tmp_path):
-    """A broker on SQLite (so it can be restarted) with the Docker backend."""
-    settings = Settings(store_url=f"sqlite:///{tmp_path}/esm.db")
-    with broker(settings) as api:
-        yield api
 
 
 def register(api, manifest, manifest_type="docker-compose", endpoints=None, **plan):

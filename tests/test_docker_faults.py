@@ -10,14 +10,15 @@ import pytest
 import yaml
 from docker.models.containers import ContainerCollection
 
-from adapters.docker_backend import ASIDE_MARK, SERVICE_LABEL, DockerBackend
+from adapters.backends.docker.backend import DockerBackend
+from adapters.backends.docker.naming import ASIDE_MARK, SERVICE_LABEL
 from adapters.resources import BackendFailure, OperationCancelled, OperationContext
 from esm.models import Manifest, ServiceInstance
 from tests.docker_engine import IMAGE, ensure_swarm
 from tests.osb import bind, deprovision, poll, provision, update
 from tests.server import free_port
-from tests.test_docker import (ENDPOINTS, I, bind_and_fetch, docker_api, labelled,  # noqa: F401
-                               new_id, provision_and_wait, register)
+from tests.test_docker import (ENDPOINTS, I, bind_and_fetch, labelled, new_id, provision_and_wait,
+                               register)
 
 DEADLINE = 600  # the plan's maximum_polling_duration: every "noticed" bound is far below it
 # Healthy only 3 s after it starts, so an operation is still waiting for it meanwhile.

@@ -9,9 +9,8 @@ import time
 import pytest
 
 from esm.config import Settings
-from tests.conftest import assert_osb_error
 from tests.docker_engine import IMAGE
-from tests.osb import PLAN_ID, SERVICE_ID, poll, provision_body
+from tests.osb import PLAN_ID, SERVICE_ID, assert_osb_error, poll, provision_body
 from tests.server import broker
 from tests.test_docker import labelled, new_id, register
 
@@ -28,7 +27,7 @@ IDS = {"service_id": SERVICE_ID, "plan_id": PLAN_ID}
 
 
 @pytest.fixture
-def docker_api(client, tmp_path):
+def sync_docker_api(client, tmp_path):
     settings = Settings(store_url=f"sqlite:///{tmp_path}/esm.db", sync_operation_timeout=SYNC_SECONDS)
     with broker(settings) as api:
         register(api, WEB)
@@ -47,8 +46,8 @@ def env_of(container) -> set:
 
 
 def test_provision_update_and_deprovision_run_in_the_request_without_accepts_incomplete(
-        docker_api, client):
-    api, iid = docker_api, new_id()
+        sync_docker_api, client):
+    api, iid = sync_docker_api, new_id()
     created = api.put(f"{I}/{iid}", params=SEED_SYNC,
                       json=provision_body(parameters={"MODE": "one"}))
     assert created.status_code == 201, created.text
@@ -68,8 +67,8 @@ def test_provision_update_and_deprovision_run_in_the_request_without_accepts_inc
 
 
 def test_a_synchronous_provision_past_the_timeout_is_removed_and_says_to_retry_asynchronously(
-        docker_api, client):
-    api, iid = docker_api, new_id()
+        sync_docker_api, client):
+    api, iid = sync_docker_api, new_id()
     answer = api.put(f"{I}/{iid}", json=provision_body(parameters={"MODE": "stuck"}))
     body = assert_osb_error(answer, 422, "AsyncRequired")
     assert "accepts_incomplete=true" in body["description"]
@@ -88,8 +87,8 @@ def test_a_synchronous_provision_past_the_timeout_is_removed_and_says_to_retry_a
     assert labelled(client, iid)["containers"] == []
 
 
-def test_a_synchronous_update_past_the_timeout_puts_the_instance_back_as_it_was(docker_api, client):
-    api, iid = docker_api, new_id()
+def test_a_synchronous_update_past_the_timeout_puts_the_instance_back_as_it_was(sync_docker_api, client):
+    api, iid = sync_docker_api, new_id()
     assert api.put(f"{I}/{iid}", json=provision_body(parameters={"MODE": "fine"})).status_code == 201
     before = web_container(client, iid)
 
@@ -107,8 +106,8 @@ def test_a_synchronous_update_past_the_timeout_puts_the_instance_back_as_it_was(
     assert labelled(client, iid)["containers"] == []
 
 
-def test_with_accepts_incomplete_docker_operations_stay_asynchronous(docker_api, client):
-    api, iid = docker_api, new_id()
+def test_with_accepts_incomplete_docker_operations_stay_asynchronous(sync_docker_api, client):
+    api, iid = sync_docker_api, new_id()
     answer = api.put(f"{I}/{iid}", params={"accept_incomplete": "true"}, json=provision_body())
     assert answer.status_code == 202, answer.text
     assert poll(api, f"{I}/{iid}", answer.json()["operation"], timeout=60)["state"] == "succeeded"
@@ -118,8 +117,8 @@ def test_with_accepts_incomplete_docker_operations_stay_asynchronous(docker_api,
     assert labelled(client, iid)["containers"] == []
 
 
-def test_a_synchronous_update_does_not_wait_out_a_grace_period_longer_than_its_time(docker_api, client):
-    api, iid = docker_api, new_id()
+def test_a_synchronous_update_does_not_wait_out_a_grace_period_longer_than_its_time(sync_docker_api, client):
+    api, iid = sync_docker_api, new_id()
     slow_to_stop = copy.deepcopy(WEB)
     slow_to_stop["services"]["web"]["stop_grace_period"] = "40s"  # `sleep` ignores SIGTERM
     register(api, slow_to_stop)
@@ -136,8 +135,8 @@ def test_a_synchronous_update_does_not_wait_out_a_grace_period_longer_than_its_t
     assert labelled(client, iid)["containers"] == []
 
 
-def test_a_plan_deadline_shorter_than_the_setting_is_not_answered_as_async_required(docker_api, client):
-    api, iid = docker_api, new_id()
+def test_a_plan_deadline_shorter_than_the_setting_is_not_answered_as_async_required(sync_docker_api, client):
+    api, iid = sync_docker_api, new_id()
     register(api, WEB, maximum_polling_duration=2)  # asynchronously it would not have longer
     answer = api.put(f"{I}/{iid}", json=provision_body(parameters={"MODE": "stuck"}))
     body = assert_osb_error(answer, 502, "BackendError")

@@ -6,18 +6,18 @@ endpoints keyed by compose service and config setting descriptors; the instance 
 the real engine, each reachable where its view says, and nothing left of them afterwards."""
 import copy
 import json
-import uuid
 
 import httpx
 import pytest
 import yaml
 
+from adapters.backends.docker.endpoints import url_parts
+from adapters.backends.docker.naming import SERVICE_LABEL
 from adapters.datastore import InMemoryStore
-from adapters.docker_backend import SERVICE_LABEL, url_parts
 from esm.config import Settings
 from esm.models import ServiceInstance
-from tests.conftest import assert_osb_error
 from tests.docker_engine import IMAGE, new_instance_id
+from tests.osb import assert_osb_error
 from tests.server import broker
 from tests.test_docker import labelled
 
@@ -101,14 +101,6 @@ def deprovision_tss(api, instance_id: str) -> None:
     response = api.delete(f"{I}/{instance_id}", params={
         "service_id": SERVICE_ID, "plan_id": PLAN_ID, "accept_incomplete": "false"}, timeout=90)
     assert response.status_code == 200, response.text
-
-
-@pytest.fixture
-def external_network(client):
-    """The platform's network (ElasTest's elastest_elastest), made by the operator."""
-    network = client.networks.create(f"esm-test-elastest-{uuid.uuid4().hex[:8]}", driver="bridge")
-    yield network.name
-    network.remove()
 
 
 def fetch_from(client, network: str, uri: str) -> str:

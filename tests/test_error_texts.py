@@ -2,20 +2,16 @@
 validator's dump, never the refused value itself (only its length)."""
 import pytest
 
-from esm.config import Settings
-from tests.conftest import assert_osb_error
-from tests.osb import setup
-from tests.server import broker
+from tests.osb import assert_osb_error, setup
 
 VALID = {"service_id": "svc-dummy", "plan_id": "plan-a", "organization_guid": "o", "space_guid": "s"}
 HOSTILE = "<script>" + "x" * 3000
 
 
-@pytest.fixture(scope="module")
-def api():
-    with broker(Settings(store_url="memory")) as client:
-        setup(client)
-        yield client
+@pytest.fixture
+def set_up(api):
+    setup(api)
+    return api
 
 
 CASES = [
@@ -38,8 +34,8 @@ CASES = [
 
 
 @pytest.mark.parametrize("method,path,params,body,expected", CASES)
-def test_a_refused_value_is_described_by_its_field_and_rule(api, method, path, params, body, expected):
-    response = getattr(api, method)(path, params=params, json=body)
+def test_a_refused_value_is_described_by_its_field_and_rule(set_up, method, path, params, body, expected):
+    response = getattr(set_up, method)(path, params=params, json=body)
     description = assert_osb_error(response, 400)["description"]
     assert description.startswith(expected), description
     for dump in ("Failed validating", "On instance", "{'", "<script>", "Error)"):

@@ -2,8 +2,16 @@
 import base64
 import json
 
-from tests.conftest import assert_osb_error
-from tests.osb import PLAN_ID, SERVICE_ID, bind, deprovision, provision, setup, update
+from tests.osb import (
+    PLAN_ID,
+    SERVICE_ID,
+    assert_osb_error,
+    bind,
+    deprovision,
+    provision,
+    setup,
+    update,
+)
 
 SECRET = "s3cr3t-binding-password"
 

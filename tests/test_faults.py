@@ -11,12 +11,11 @@ import httpx
 import pymongo
 import pytest
 
-from adapters.mongo_store import MongoDB
+from adapters.stores.mongo import MongoDB
 from esm.config import ConfigError, Settings
-from tests.conftest import assert_osb_error
 from tests.mongo import MongoServer, fresh_database_uri
-from tests.osb import (PLAN_ID, SERVICE_ID, bind, binding_path, deprovision, poll, provision,
-                       setup, update)
+from tests.osb import (PLAN_ID, SERVICE_ID, assert_osb_error, bind, binding_path, deprovision, poll,
+                       provision, setup, update)
 from tests.process import BrokerProcess
 from tests.server import broker
 

@@ -4,7 +4,7 @@ import time
 
 from tests.docker_engine import IMAGE
 from tests.osb import provision
-from tests.test_docker import docker_api, labelled, new_id, register  # noqa: F401 (fixture)
+from tests.test_docker import labelled, new_id, register
 
 NEVER_HEALTHY_THEN_ANOTHER = {"services": {
     "first": {"image": IMAGE, "command": ["sleep", "3600"],

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis import checks as st_checks
 
 from esm.app import load_spec
-from tests.conftest import FUZZ_CREDENTIALS
+from tests.osb import FUZZ_CREDENTIALS
 
 schema = schemathesis.openapi.from_dict(load_spec())
 AUTH = "Basic " + base64.b64encode(":".join(FUZZ_CREDENTIALS).encode()).decode()

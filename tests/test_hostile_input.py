@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 from esm.config import Settings
 from esm.logs import TextFormatter
 from esm.plan_schemas import LINEAR_REGEX
-from tests.conftest import assert_osb_error
-from tests.osb import PLAN_ID, SERVICE_ID, dummy_service
+from tests.osb import PLAN_ID, SERVICE_ID, assert_osb_error, dummy_service
 from tests.server import broker
 
 
@@ -21,12 +20,6 @@ def put_manifest(api, content, manifest_type="docker-compose"):
     return api.put("/v2/et/manifest/m1", json={
         "service_id": SERVICE_ID, "plan_id": PLAN_ID, "manifest_type": manifest_type,
         "manifest_content": content})
-
-
-@pytest.fixture
-def registered(api):
-    assert api.put("/v2/et/catalog", json=dummy_service()).status_code == 201
-    return api
 
 
 def web(**keys):

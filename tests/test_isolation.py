@@ -8,11 +8,10 @@ import os
 import pytest
 import yaml
 
-from adapters.docker_backend import BROKER_LABEL, LABEL, SERVICE_LABEL
+from adapters.backends.docker.naming import BROKER_LABEL, LABEL, SERVICE_LABEL
 from esm.config import Settings
-from tests.conftest import assert_osb_error
 from tests.docker_engine import IMAGE
-from tests.osb import PLAN_ID, SERVICE_ID, deprovision, dummy_service, poll
+from tests.osb import PLAN_ID, SERVICE_ID, assert_osb_error, deprovision, dummy_service, poll
 from tests.server import broker
 from tests.test_docker import new_id, provision_and_wait
 

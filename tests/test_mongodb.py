@@ -8,9 +8,8 @@ import pymongo
 import pytest
 
 from esm.config import Settings
-from tests.conftest import assert_osb_error, service
 from tests.mongo import MongoServer, fresh_database_uri
-from tests.osb import bind, deprovision, poll, provision, setup
+from tests.osb import assert_osb_error, bind, deprovision, poll, provision, service, setup
 from tests.process import BrokerProcess
 from tests.server import broker
 
@@ -116,7 +115,7 @@ def test_the_start_up_log_names_the_store_without_its_password(tmp_path):
 
 
 def test_a_replica_set_uri_with_credentials_is_redacted_not_crashed_on():
-    from adapters.mongo_store import redact
+    from adapters.stores.mongo import redact
     uri = "mongodb://esm:pw@h1:27017,h2:27018/esm?replicaSet=rs0"
     assert redact(uri) == "mongodb://esm:***@h1:27017,h2:27018/esm?replicaSet=rs0"
     assert redact("mongodb://h1,h2/esm") == "mongodb://h1,h2/esm"

@@ -10,8 +10,7 @@ import pytest
 
 from esm.config import Settings
 from esm.logs import JSONFormatter
-from tests.conftest import assert_osb_error
-from tests.osb import bind, deprovision, poll, provision, setup, unbind, update
+from tests.osb import assert_osb_error, bind, deprovision, poll, provision, setup, unbind, update
 from tests.server import VERSION, broker
 
 I = "/v2/service_instances"

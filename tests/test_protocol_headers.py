@@ -5,7 +5,7 @@ import json
 import httpx
 import pytest
 
-from tests.conftest import assert_osb_error
+from tests.osb import assert_osb_error
 
 ROUTES = [("GET", "/v2/catalog"), ("GET", "/v2/et/manifest"),
           ("PUT", "/v2/et/catalog"), ("GET", "/v2/service_instances/i1/last_operation")]

@@ -5,7 +5,7 @@ import subprocess
 import uuid
 from pathlib import Path
 
-from adapters.docker_backend import BROKER_LABEL, LABEL
+from adapters.backends.docker.naming import BROKER_LABEL, LABEL
 from tests.docker_engine import IMAGE, engine, ensure_test_image
 from tests.process import BrokerProcess
 
@@ -58,8 +58,8 @@ def test_every_setting_is_in_the_settings_table():
 
 
 def test_the_readme_says_what_happens_to_every_compose_service_key():
-    from adapters.compose import SERVICE_KEYS
-    from adapters.docker_policy import IGNORED_KEYS, REFUSED_KEYS
+    from adapters.backends.docker.compose import SERVICE_KEYS
+    from adapters.backends.docker.policy import IGNORED_KEYS, REFUSED_KEYS
     listed = {k for cell in _table_rows("Every service key of the Compose Specification")
               for k in re.findall(r"`(\w+)`", cell)}
     assert SERVICE_KEYS | set(REFUSED_KEYS) | IGNORED_KEYS <= listed

@@ -6,7 +6,7 @@ import pytest
 
 from esm.config import ConfigError, Settings
 from esm.wiring import store_from_url
-from tests.conftest import service
+from tests.osb import service
 from tests.process import RUNESM, BrokerProcess
 
 

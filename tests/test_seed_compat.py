@@ -5,18 +5,10 @@ import uuid
 import httpx
 import pytest
 
-from esm.config import Settings
 from tests import osb
-from tests.conftest import assert_osb_error
-from tests.server import broker
+from tests.osb import assert_osb_error
 
 ASYNC_PROVISION = {"provision_seconds": 0.2}  # a dummy plan that can only provision asynchronously
-
-
-@pytest.fixture(scope="module")
-def secured():
-    with broker(Settings(store_url="memory", username="u", password="p"), auth=("u", "p")) as client:
-        yield client
 
 
 def _params(**flags) -> dict:

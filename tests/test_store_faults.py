@@ -14,8 +14,7 @@ import pytest
 from adapters.datastore import SQLiteStore, StoreUnavailable
 from esm.config import Settings
 from esm.models import Operation, ServiceInstance, ServiceType
-from tests.conftest import assert_osb_error
-from tests.osb import provision, setup
+from tests.osb import assert_osb_error, provision, setup
 from tests.server import broker
 
 LARGE = {"text": "x" * 4000}  # a record of two pages, so that a few of them fill the disk
