@@ -28,7 +28,7 @@ def main() -> int:
     except ValueError as exc:  # e.g. an unsupported ESM_STORE
         print(f"esm: {exc}", file=sys.stderr)
         return 2
-    log.info("store: %s", app.services.store.describe())
+    log.info("store: %s", app.components.store.describe())
     if settings.auth_enabled:
         log.info("basic auth on; listening on %s:%d", settings.ip, settings.port)
     else:

@@ -21,7 +21,7 @@ bench's own client (writing requests, reading answers) is measured the same way 
     middlewares  esm/protocol.py, esm/_connexion/routing.py, starlette, Connexion's middleware plumbing
     validation   esm/_connexion/validation.py, esm/validation_errors.py, Connexion's validators, jsonschema, fastjsonschema
     views        esm/_connexion/app.py, the controllers, esm/versions.py
-    broker       esm/broker.py, registry, models, views (the domain)
+    broker       esm/broker.py, catalog, models, views (the domain)
     store        adapters/datastore.py and the sqlite3 calls it makes (commits included)
     json         json / orjson encoding and decoding
     logging      the logging package and esm/logs.py

@@ -6,27 +6,27 @@ import logging
 from typing import Callable
 
 from adapters.datastore import Store, VersionConflict
-from adapters.resources import EPM, BackendFailure, OperationContext
+from adapters.resources import BackendRegistry, BackendFailure, OperationContext
 from esm.errors import NotFound
 from esm.models import Binding, Manifest, Operation, ServiceInstance
 from esm.operations import Settlement, Worker
 from esm.operations.texts import force_deleted_text
-from esm.registry import Registry
+from esm.catalog import Catalog
 from esm.states import InstanceState, OperationState
 
 log = logging.getLogger("esm.admin")
 
 
 class Admin:
-    def __init__(self, store: Store, epm: EPM, registry: Registry, worker: Worker,
+    def __init__(self, store: Store, backends: BackendRegistry, catalog: Catalog, worker: Worker,
                  broker_id: Callable[[], str]):
-        self.store, self.epm, self.registry, self.worker = store, epm, registry, worker
+        self.store, self.backends, self.catalog, self.worker = store, backends, catalog, worker
         self.broker_id = broker_id
         self.let_go_seconds = max(30, 2 * worker.lease)
 
     def _backend_of(self, instance: ServiceInstance):
-        manifest = self.registry.manifest_for_plan(instance.plan_id)
-        return (manifest, self.epm.backend_for(manifest.manifest_type)) if manifest else (None, None)
+        manifest = self.catalog.manifest_for_plan(instance.plan_id)
+        return (manifest, self.backends.backend_for(manifest.manifest_type)) if manifest else (None, None)
 
     def force_delete(self, instance_id: str) -> dict:
         instance = self.store.mutate(ServiceInstance, instance_id, _mark_force_deleting)
@@ -67,7 +67,7 @@ class Admin:
         result = {"broker_id": self.broker_id(), "backend_objects": [],
                   "instances_without_objects": [], "unavailable": {}}
         ready = [(i, self._backend_of(i)[1]) for i in instances.values() if i.state == InstanceState.READY]
-        for backend in self.epm.backends:
+        for backend in self.backends:
             name = type(backend).__name__
             if not backend.owns_resources:
                 continue
@@ -92,7 +92,7 @@ class Admin:
 
     def clean_orphans(self) -> dict:
         found = self.orphans()
-        by_backend = {type(b).__name__: b for b in self.epm.backends}
+        by_backend = {type(b).__name__: b for b in self.backends}
         for instance_id in sorted({o["instance_id"] for o in found["backend_objects"] if o["instance_id"]}):
             backend = by_backend[next(o["backend"] for o in found["backend_objects"]
                                       if o["instance_id"] == instance_id)]

@@ -1,5 +1,5 @@
 """create_app: the Connexion AsyncApp serving api.yaml, with the protocol layer and the error
-handlers, wired to one store, one EPM and the broker built on them.
+handlers, wired to one store, one BackendRegistry and the broker built on them.
 
 The request path, outermost first (the one list of it; create_app assembles it):
 
@@ -8,7 +8,7 @@ The request path, outermost first (the one list of it; create_app assembles it):
  3. esm.protocol.ProtocolLayer: times, logs and counts the request; echoes the request
     identity; serves the plain routes from its table (spec documents, /ui redirect, /health*,
     /metrics); checks basic auth, the API version and the originating identity; reads, bounds
-    and parses the body; puts the services in connexion.context. Refusals are answered here.
+    and parses the body; puts the broker's components in connexion.context. Refusals are answered here.
  4. Connexion's ExceptionMiddleware with this module's handlers: what the layers below raise
     (BrokerError, StoreUnavailable, Connexion's problems, Starlette's 404/405, anything else)
     answered as an error of esm/errors.py.
@@ -43,7 +43,7 @@ from connexion.middleware import MiddlewarePosition
 from starlette.exceptions import HTTPException
 
 from adapters.datastore import Store, StoreUnavailable
-from adapters.resources import EPM
+from adapters.resources import BackendRegistry
 from esm import errors, health
 from esm._connexion import VALIDATORS, ESMAsyncApp
 from esm.admin import Admin
@@ -54,9 +54,9 @@ from esm.identity import LazyBrokerId
 from esm.metrics import Metrics
 from esm.operations import Worker
 from esm.protocol import ProtocolLayer
-from esm.registry import Registry
+from esm.catalog import Catalog
 from esm.instance_listing import InstanceListing as InstanceViews
-from esm.wiring import default_epm, store_from_url
+from esm.wiring import default_backends, store_from_url
 
 log = logging.getLogger("esm")
 
@@ -64,12 +64,12 @@ SPEC_PATH = Path(__file__).resolve().parent.parent / "api.yaml"
 
 
 @dataclass
-class Services:
+class Components:
     """Everything a handler needs, reachable as connexion.context['esm']."""
     settings: Settings
     store: Store
-    epm: EPM
-    registry: Registry
+    backends: BackendRegistry
+    catalog: Catalog
     worker: Worker
     broker: Broker
     metrics: Metrics
@@ -78,14 +78,14 @@ class Services:
     limiters: dict = field(default_factory=dict)  # esm/controllers/common.py: threads by kind of call
 
     @classmethod
-    def build(cls, settings: Settings, store: Store, epm: EPM,
-              broker_id: Callable[[], str]) -> "Services":
-        registry = Registry(store, epm, settings.max_manifest_bytes)
+    def build(cls, settings: Settings, store: Store, backends: BackendRegistry,
+              broker_id: Callable[[], str]) -> "Components":
+        catalog = Catalog(store, backends, settings.max_manifest_bytes)
         metrics = Metrics(store)
-        worker = Worker(store, epm, registry, settings, metrics)
-        broker = Broker(store, epm, registry, worker, settings.max_parameters_bytes)
-        return cls(settings, store, epm, registry, worker, broker,
-                   metrics, Admin(store, epm, registry, worker, broker_id), InstanceViews(store, epm))
+        worker = Worker(store, backends, catalog, settings, metrics)
+        broker = Broker(store, backends, catalog, worker, settings.max_parameters_bytes)
+        return cls(settings, store, backends, catalog, worker, broker,
+                   metrics, Admin(store, backends, catalog, worker, broker_id), InstanceViews(store, backends))
 
     def start(self) -> None:
         self.worker.start()
@@ -183,20 +183,20 @@ async def _unexpected(_request, exc: Exception) -> ConnexionResponse:
 
 
 def create_app(settings: Optional[Settings] = None, store: Optional[Store] = None,
-               epm: Optional[EPM] = None, validate_responses: bool = False) -> AsyncApp:
+               backends: Optional[BackendRegistry] = None, validate_responses: bool = False) -> AsyncApp:
     settings = settings or Settings()
     store = store if store is not None else store_from_url(settings.store_url, settings)
     broker_id = LazyBrokerId(store, settings.broker_id)
-    epm = epm or default_epm(settings, broker_id)
-    services = Services.build(settings, store, epm, broker_id)
+    backends = backends or default_backends(settings, broker_id)
+    components = Components.build(settings, store, backends, broker_id)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app):
-        services.start()
+        components.start()
         try:
             yield
         finally:
-            services.stop()
+            components.stop()
 
     spec = load_spec()
     routed_spec = copy.deepcopy(spec)
@@ -207,11 +207,11 @@ def create_app(settings: Optional[Settings] = None, store: Optional[Store] = Non
                 validator_map=VALIDATORS,
                 swagger_ui_options=connexion.options.SwaggerUIOptions(
                     swagger_ui=True, swagger_ui_path="/ui", spec_path="/openapi.json"))
-    app.services = services  # for tests and runesm
+    app.components = components  # for tests and runesm
 
     app.add_middleware(ProtocolLayer, position=MiddlewarePosition.BEFORE_EXCEPTION,
-                       services=services, spec=documented_spec(spec, settings),
-                       health=health.Health(store, epm), route_of=route_names(spec))
+                       components=components, spec=documented_spec(spec, settings),
+                       health=health.Health(store, backends), route_of=route_names(spec))
 
     app.add_error_handler(BrokerError, _broker_error)
     app.add_error_handler(StoreUnavailable, _store_unavailable)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Optional
 
 from adapters.datastore import Store
-from adapters.resources import EPM, Backend, ManifestInvalid
+from adapters.resources import BackendRegistry, Backend, ManifestInvalid
 from esm.compare_and_set import retrying_lost_races
 from esm.errors import AsyncRequired, BadRequest, ConcurrencyError, Conflict, Gone, NotFound, Unprocessable
 from esm.models import Binding, Manifest, Operation, Plan, ServiceInstance, ServiceType
@@ -30,7 +30,7 @@ from esm.outcomes import (
     Updated,
 )
 from esm.plan_checks import check_maintenance, check_parameters_size, validate_parameters
-from esm.registry import Registry
+from esm.catalog import Catalog
 from esm.starting import Caller, OperationStarter
 from esm.states import (
     BINDING_KINDS,
@@ -53,9 +53,9 @@ UPDATE_FIELDS = ("plan_id", "parameters", "maintenance_version")
 
 
 class Broker:
-    def __init__(self, store: Store, epm: EPM, registry: Registry, worker: Worker,
+    def __init__(self, store: Store, backends: BackendRegistry, catalog: Catalog, worker: Worker,
                  max_parameters_bytes: int = 64 * 1024):
-        self.store, self.epm, self.registry, self.worker = store, epm, registry, worker
+        self.store, self.backends, self.catalog, self.worker = store, backends, catalog, worker
         self.max_parameters_bytes = max_parameters_bytes
         self.starter = OperationStarter(store, worker)
 
@@ -66,7 +66,7 @@ class Broker:
     # -- shared steps --------------------------------------------------------------------------
 
     def _plan(self, service_id: str, plan_id: str) -> tuple[ServiceType, Plan]:
-        service, plan = self.registry.plan(service_id, plan_id)
+        service, plan = self.catalog.plan(service_id, plan_id)
         if service is None:
             raise BadRequest(f"unknown service_id {service_id!r}")
         if plan is None:
@@ -81,11 +81,11 @@ class Broker:
             raise BadRequest(str(exc)) from None
 
     def _backend(self, plan_id: str) -> tuple[Manifest, Backend]:
-        manifest = self.registry.manifest_for_plan(plan_id)
+        manifest = self.catalog.manifest_for_plan(plan_id)
         if manifest is None:
             raise Unprocessable(f"plan {plan_id!r} has no deployment manifest yet; the service "
                                 "provider must register one (PUT /v2/et/manifest/{id})")
-        return manifest, self.epm.backend_for(manifest.manifest_type)
+        return manifest, self.backends.backend_for(manifest.manifest_type)
 
     @staticmethod
     def _async(backend: Backend, manifest: Optional[Manifest], kind: str, accepts_incomplete: bool) -> bool:
@@ -101,8 +101,8 @@ class Broker:
 
     def _delete_is_async(self, instance: ServiceInstance, kind: str, accepts_incomplete: bool) -> bool:
         """Deletes work even when the plan's manifest is gone (nothing to ask: synchronous)."""
-        manifest = self.registry.manifest_for_plan(instance.plan_id)
-        backend = self.epm.backend_for(manifest.manifest_type) if manifest else None
+        manifest = self.catalog.manifest_for_plan(instance.plan_id)
+        backend = self.backends.backend_for(manifest.manifest_type) if manifest else None
         return self._async(backend, manifest, kind, accepts_incomplete)
 
     def _busy_bindings(self, instance_id: str) -> list[Binding]:
@@ -163,7 +163,7 @@ class Broker:
         if body["service_id"] != instance.service_id:
             raise BadRequest(f"service_id {body['service_id']!r} is not the instance's service "
                              f"({instance.service_id!r})")
-        service = self.registry.service_type(instance.service_id)
+        service = self.catalog.service_type(instance.service_id)
         current_plan = service.plan(instance.plan_id) if service else None
         if current_plan is None:
             raise Unprocessable(f"the instance's plan {instance.plan_id!r} is no longer in the "
@@ -194,7 +194,7 @@ class Broker:
             return Unchanged()
 
         if target_plan.id != instance.plan_id:
-            old_manifest = self.registry.manifest_for_plan(instance.plan_id)
+            old_manifest = self.catalog.manifest_for_plan(instance.plan_id)
             if old_manifest and old_manifest.manifest_type != manifest.manifest_type:
                 raise Unprocessable(f"plans {instance.plan_id!r} and {target_plan.id!r} are realized "
                                     "by different backends; this plan change is not supported")
@@ -264,7 +264,7 @@ class Broker:
         if instance.state == InstanceState.UPDATING or self._busy_bindings(instance_id):
             raise ConcurrencyError(f"another operation is running on service instance {instance_id!r}")
         stops = instance.operation_id if instance.state == InstanceState.PROVISIONING else None
-        _, plan = self.registry.plan(instance.service_id, instance.plan_id)
+        _, plan = self.catalog.plan(instance.service_id, instance.plan_id)
         return self._start_on_instance(OperationKind.DEPROVISION, instance, caller, plan, {"stops": stops},
                                        is_async, instance_usable=False)
 
@@ -384,7 +384,7 @@ class Broker:
         if instance.state in INSTANCE_CHANGING:
             raise ConcurrencyError(f"an operation is running on service instance {instance_id!r}")
         stops = binding.operation_id if binding.state == BindingState.BINDING else None
-        _, plan = self.registry.plan(instance.service_id, instance.plan_id)
+        _, plan = self.catalog.plan(instance.service_id, instance.plan_id)
         op = self.starter.new_record(OperationKind.UNBIND, instance_id, caller, plan,
                                      {"stops": stops}, binding_id, is_async)
         version = binding.version
@@ -413,7 +413,7 @@ class Broker:
 
     def retry(self, instance_id: str, operation_id: str, caller: Caller) -> Accepted:
         """Run a failed operation again, as a new asynchronous operation (esm.operator_retry)."""
-        return retry_failed_operation(self.store, self.registry, self.starter, instance_id,
+        return retry_failed_operation(self.store, self.catalog, self.starter, instance_id,
                                       operation_id, caller)
 
 

@@ -1,5 +1,5 @@
 """The one catalogue of the broker's errors: every error body it sends is one of these classes,
-whoever refuses the request (the broker and registry, the protocol layer in esm/protocol.py
+whoever refuses the request (the broker and catalog, the protocol layer in esm/protocol.py
 before a request is routed, the app's exception handlers in esm/app.py for what Connexion,
 Starlette or the store raise). Each class carries its HTTP status and OSB error code; an
 instance carries the description (what to do next) and the headers its status needs (Allow,

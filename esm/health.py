@@ -9,7 +9,7 @@ import time
 from typing import Optional
 
 from adapters.datastore import Store, StoreError
-from adapters.resources import EPM, BackendFailure
+from adapters.resources import BackendRegistry, BackendFailure
 from esm.models import Manifest
 
 USED_TYPES_SECONDS = 5.0  # how long the manifest types in use are remembered
@@ -20,8 +20,8 @@ class Health:
     manifest types are in use (reading every manifest, which may be large) is read once, then
     re-read in the background at most every USED_TYPES_SECONDS while probes get the last answer."""
 
-    def __init__(self, store: Store, epm: EPM):
-        self.store, self.epm = store, epm
+    def __init__(self, store: Store, backends: BackendRegistry):
+        self.store, self.backends = store, backends
         self._used: Optional[tuple[float, frozenset]] = None
         self._refreshing = threading.Lock()
 
@@ -61,7 +61,7 @@ class Health:
                 used_types = self._used_types()
             except StoreError as exc:
                 checks["store"] = {"status": "failing", "reason": str(exc)}
-        for backend in self.epm.backends:
+        for backend in self.backends:
             name = type(backend).__name__
             types = sorted(set(backend.manifest_types) & used_types)
             if not types:

@@ -12,7 +12,7 @@ import logging
 from typing import Optional
 
 from adapters.datastore import Store
-from adapters.resources import EPM
+from adapters.resources import BackendRegistry
 from esm.errors import NotFound
 from esm.models import Binding, Manifest, Operation, ServiceInstance, ServiceType
 from esm.states import BindingState, InstanceState
@@ -40,9 +40,9 @@ class InstanceListing:
     """Instances as operators list and read them (no handler: the HTTP side is
     esm/controllers/extensions.py)."""
 
-    def __init__(self, store: Store, epm: Optional[EPM] = None):
+    def __init__(self, store: Store, backends: Optional[BackendRegistry] = None):
         self.store = store
-        self.epm = epm
+        self.backends = backends
 
     def one(self, instance_id: str) -> dict:
         """The instance, with what its backend says (it may block: call it in a thread)."""
@@ -63,10 +63,10 @@ class InstanceListing:
         return summary
 
     def _details(self, instance: ServiceInstance, manifest: Manifest) -> dict:
-        if self.epm is None:
+        if self.backends is None:
             return {}
         try:
-            return self.epm.backend_for(manifest.manifest_type).instance_details(instance, manifest)
+            return self.backends.backend_for(manifest.manifest_type).instance_details(instance, manifest)
         except Exception as exc:  # noqa: BLE001 - the summary is served without the backend's part
             log.warning("the summary of instance %s goes without its addresses: %s", instance.id, exc)
             return {}

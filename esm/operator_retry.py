@@ -7,7 +7,7 @@ from esm.errors import ConcurrencyError, Conflict, NotFound
 from esm.models import Binding, Operation, ServiceInstance
 from esm.operations import SYNC_BOUNDED
 from esm.outcomes import Accepted
-from esm.registry import Registry
+from esm.catalog import Catalog
 from esm.starting import Caller, OperationStarter
 from esm.states import BUSY_INSTANCE, BUSY_STATE, InstanceState, OperationState
 
@@ -16,7 +16,7 @@ _RUN_ONLY = ("timeout", "stops", SYNC_BOUNDED)
 
 
 @retrying_lost_races
-def retry_failed_operation(store: Store, registry: Registry, starter: OperationStarter,
+def retry_failed_operation(store: Store, catalog: Catalog, starter: OperationStarter,
                            instance_id: str, operation_id: str, caller: Caller) -> Accepted:
     """The failed operation's kind and target, again; Accepted with the new operation."""
     failed = store.get(Operation, operation_id)
@@ -34,7 +34,7 @@ def retry_failed_operation(store: Store, registry: Registry, starter: OperationS
                        f"{'binding' if failed.binding_id else 'instance'}; retry that one instead")
     if failed.binding_id and instance.state in BUSY_INSTANCE:
         raise ConcurrencyError(f"an operation is running on service instance {instance_id!r}")
-    _, plan = registry.plan(instance.service_id, failed.target.get("plan_id", instance.plan_id))
+    _, plan = catalog.plan(instance.service_id, failed.target.get("plan_id", instance.plan_id))
     target = {k: v for k, v in failed.target.items() if k not in _RUN_ONLY}
     op = starter.new_record(failed.kind, instance_id, caller, plan, target, failed.binding_id)
     version = subject.version

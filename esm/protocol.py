@@ -8,7 +8,7 @@ redirect, /health, /health/live, /health/ready, /metrics); basic auth is checked
 that is not public (401); X-Broker-API-Version must be 2.12 or a later 2.x on the API (412);
 X-Broker-API-Originating-Identity is parsed (400 when malformed); the body is read, bounded
 (413), and parsed when JSON (400 when not UTF-8, not JSON or too deep), and the fields its OSB
-version does not define are dropped; the broker's services are put in connexion.context.
+version does not define are dropped; the broker's components are put in connexion.context.
 A refused request is answered here with an error of esm/errors.py and never reaches the broker.
 """
 from __future__ import annotations
@@ -99,16 +99,16 @@ async def send_error(send: Send, error: BrokerError) -> None:
 class ProtocolLayer:
     """The protocol checks, the plain routes, the request log and metrics, in one ASGI layer.
 
-    Options: services (esm.app.Services: its metrics and settings are used here, and it is what
+    Options: components (esm.app.Components: its metrics and settings are used here, and it is what
     handlers find as connexion.context['esm']), spec (the documented spec, served as is),
     health (esm.health.Health), route_of ((method, path) -> route name, for requests answered
     before Connexion routes them)."""
 
-    def __init__(self, app: ASGIApp, *, services, spec: dict, health, route_of: Callable):
+    def __init__(self, app: ASGIApp, *, components, spec: dict, health, route_of: Callable):
         self.app = app
-        self.services = services
-        self.metrics = services.metrics
-        settings = services.settings
+        self.components = components
+        self.metrics = components.metrics
+        settings = components.settings
         self.auth = settings.auth_enabled
         self.username = settings.username.encode() if self.auth else b""
         self.password = settings.password.encode() if self.auth else b""
@@ -205,7 +205,7 @@ class ProtocolLayer:
             await send_error(send, self._too_large())
             return
         if method in ("GET", "HEAD", "OPTIONS") and declared in (None, b"0"):
-            context["esm"] = self.services
+            context["esm"] = self.components
             await self.app(scope, receive, send)
             return
         body = await self._read_body(receive)
@@ -227,7 +227,7 @@ class ProtocolLayer:
             if operation is not None:  # fields the request's OSB version does not define: dropped
                 versions.read_request(operation, value, versions.minor_of(context))
             scope[PARSED_JSON_BODY] = (body, value)
-        context["esm"] = self.services
+        context["esm"] = self.components
         await self.app(scope, _replay(body, receive), send)
 
     # -- the checks -----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Callable
 
 from adapters.datastore import InMemoryStore, SQLiteStore, Store
 from adapters.docker_policy import DockerPolicy
-from adapters.resources import EPM, DummyBackend
+from adapters.resources import BackendRegistry, DummyBackend
 from esm.config import Settings
 
 
@@ -47,10 +47,10 @@ def docker_policy(settings: Settings) -> DockerPolicy:
         max_cpus=settings.docker_max_cpus, pids_limit=settings.docker_pids_limit)
 
 
-def default_epm(settings: Settings, broker_id: Callable[[], str]) -> EPM:
+def default_backends(settings: Settings, broker_id: Callable[[], str]) -> BackendRegistry:
     """The dummy backend and the Docker backend (which connects only when first used)."""
     from adapters.docker_backend import DockerBackend  # the Docker SDK is loaded only here
-    return EPM([DummyBackend(), DockerBackend(
+    return BackendRegistry([DummyBackend(), DockerBackend(
         docker_policy(settings), base_url=settings.docker_host,
         host_address=settings.docker_host_address,
         broker_id=broker_id)])

@@ -41,9 +41,9 @@ def running_app(app):
 
 
 @contextlib.contextmanager
-def broker(settings: Settings | None = None, store=None, epm=None, auth=None):
+def broker(settings: Settings | None = None, store=None, backends=None, auth=None):
     """A client (httpx) for a live broker; every request carries the API version header."""
-    app = create_app(settings or Settings(store_url="memory"), store=store, epm=epm,
+    app = create_app(settings or Settings(store_url="memory"), store=store, backends=backends,
                      validate_responses=True)
     with running_app(app) as url:
         with httpx.Client(base_url=url, headers=VERSION, auth=auth, timeout=30) as client:

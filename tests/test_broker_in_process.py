@@ -1,7 +1,7 @@
 """The broker driven directly (no HTTP): its outcomes and the calls its backend receives.
 
-A RecordingBackend (a Backend registered in an EPM, as any driver is) records every call; the
-store is an InMemoryStore; Broker, Worker and Registry are wired as esm.app's Services.build
+A RecordingBackend (a Backend registered in an BackendRegistry, as any driver is) records every call; the
+store is an InMemoryStore; Broker, Worker and Catalog are wired as esm.app's Components.build
 wires them. The HTTP suites check the wire; these check the domain's decisions one by one."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Optional
 import pytest
 
 from adapters.datastore import InMemoryStore
-from adapters.resources import EPM, Backend, BackendFailure, BindResult, ProvisionResult
+from adapters.resources import BackendRegistry, Backend, BackendFailure, BindResult, ProvisionResult
 from esm.broker import Broker, Caller
 from esm.config import Settings
 from esm.controllers.responses import STATUS, response
@@ -32,7 +32,7 @@ from esm.outcomes import (
     Unchanged,
     Updated,
 )
-from esm.registry import Registry
+from esm.catalog import Catalog
 from esm.states import BindingState, InstanceState, OperationState
 
 SERVICE_ID, PLAN_ID, OTHER_PLAN_ID = "svc-rec", "plan-rec", "plan-rec-2"
@@ -87,24 +87,24 @@ class RecordingBackend(Backend):
 
 
 class Rig:
-    """A broker on an in-memory store with one recording backend, wired as Services.build."""
+    """A broker on an in-memory store with one recording backend, wired as Components.build."""
 
     def __init__(self, owns_resources: bool = False):
         self.store = InMemoryStore()
         self.backend = RecordingBackend(owns_resources)
-        epm = EPM([self.backend])
+        backends = BackendRegistry([self.backend])
         settings = Settings(store_url="memory", worker_threads=4)
-        self.registry = Registry(self.store, epm, settings.max_manifest_bytes)
-        self.worker = Worker(self.store, epm, self.registry, settings, Metrics(self.store))
-        self.broker = Broker(self.store, epm, self.registry, self.worker,
+        self.catalog = Catalog(self.store, backends, settings.max_manifest_bytes)
+        self.worker = Worker(self.store, backends, self.catalog, settings, Metrics(self.store))
+        self.broker = Broker(self.store, backends, self.catalog, self.worker,
                              settings.max_parameters_bytes)
-        self.registry.register_service_type({
+        self.catalog.register_service_type({
             "id": SERVICE_ID, "name": "recorded", "description": "a recorded service",
             "bindable": True, "plan_updateable": True,
             "plans": [{"id": PLAN_ID, "name": "a", "description": "Plan A"},
                       {"id": OTHER_PLAN_ID, "name": "b", "description": "Plan B"}]})
         for plan_id in (PLAN_ID, OTHER_PLAN_ID):
-            self.registry.put_manifest(f"m-{plan_id}", {
+            self.catalog.put_manifest(f"m-{plan_id}", {
                 "service_id": SERVICE_ID, "plan_id": plan_id, "manifest_type": "recording",
                 "manifest_content": ""})
 

@@ -170,15 +170,15 @@ def test_a_worker_whose_operation_was_taken_over_writes_nothing_even_inside_its_
     """The narrowest case: the old holder believes its lease fresh (it renewed just before a
     pause) while another worker already took the operation over and stamped the instance."""
     from adapters.datastore import InMemoryStore
-    from adapters.resources import EPM, DummyBackend
+    from adapters.resources import BackendRegistry, DummyBackend
     from esm.metrics import Metrics
     from esm.models import Operation, ServiceInstance
     from esm.operations import Held, Outcome, Worker, fence_of
-    from esm.registry import Registry
+    from esm.catalog import Catalog
 
     store = InMemoryStore()
-    epm = EPM([DummyBackend()])
-    worker = Worker(store, epm, Registry(store, epm), Settings(store_url="memory"), Metrics(store))
+    backends = BackendRegistry([DummyBackend()])
+    worker = Worker(store, backends, Catalog(store, backends), Settings(store_url="memory"), Metrics(store))
     op = store.insert(Operation("provision-1", kind="provision", instance_id="i1",
                                 **worker.lease_fields()))
     store.insert(ServiceInstance("i1", state="provisioning", operation_id=op.id))

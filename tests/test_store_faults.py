@@ -199,7 +199,7 @@ def test_a_provision_on_a_full_disk_gets_503_and_the_same_request_succeeds_later
         refused = f"full-{n}"
         disk.free()
         # the refused provision left nothing: no operation describes an instance never stored
-        store = api.app.services.store
+        store = api.app.components.store
         assert store.get(ServiceInstance, refused) is None
         assert store.find(Operation, instance_id=refused) == []
         disk.fill()

@@ -6,7 +6,7 @@ an operator force-deletes while it runs ends in a clean error."""
 import pytest
 
 from adapters.datastore import InMemoryStore
-from adapters.resources import EPM, DummyBackend
+from adapters.resources import BackendRegistry, DummyBackend
 from esm.models import IN_PROGRESS, Operation
 from tests.osb import binding_path, provision, setup
 from tests.server import broker
@@ -105,7 +105,7 @@ def test_a_failing_sync_provision_is_stored_once_failed(recording):
 def test_a_backend_that_owns_resources_is_called_after_its_operation_is_stored_in_progress():
     store = RecordingStore()
     backend = ResourceOwningDummy(store)
-    with broker(store=store, epm=EPM([backend])) as api:
+    with broker(store=store, backends=BackendRegistry([backend])) as api:
         setup(api)
         store.writes.clear()
         assert provision(api, "i1").status_code == 201
@@ -118,8 +118,8 @@ def test_a_backend_that_owns_resources_is_called_after_its_operation_is_stored_i
 
 def test_a_sync_provision_whose_instance_is_force_deleted_while_it_runs_is_a_502_not_a_crash():
     backend = ForceDeletedWhileProvisioning()
-    with broker(epm=EPM([backend])) as api:
-        backend.admin = api.app.services.admin
+    with broker(backends=BackendRegistry([backend])) as api:
+        backend.admin = api.app.components.admin
         setup(api)
         response = provision(api, "i1")
         assert response.status_code == 502, response.text

@@ -34,6 +34,10 @@ class BackendRegistry:
     def backends(self) -> list[Backend]:
         return list({id(b): b for b in self._by_type.values()}.values())
 
+    def __iter__(self):
+        """Each registered backend once (one may serve several manifest types)."""
+        return iter(self.backends)
+
 
 #: The seed's name for the registry (a public extension point: kept).
 EPM = BackendRegistry

@@ -46,7 +46,7 @@ class Store(ABC):
         collection, for a store that sees every write made to its data (the SQLite file: one
         process, one store object); None for the others (MongoDB: other replicas write too; the
         memory store, whose reads cost next to nothing): then nothing read from them is kept
-        (esm/registry.py)."""
+        (esm/catalog.py)."""
         return None
 
     @abstractmethod

@@ -4,10 +4,10 @@ from esm.controllers.common import (
     api_minor,
     backend_blocks,
     caller,
+    components,
     incomplete,
     read,
     run,
-    services,
     validates_parameters,
 )
 from esm.controllers.instances import last_operation_response
@@ -20,7 +20,7 @@ ASYNC_BINDINGS = 14  # the OSB minor version that made bind and unbind asynchron
 async def bind(instance_id, binding_id, body, accepts_incomplete=None, accept_incomplete=None):
     # before 2.14, binds are synchronous whatever the platform says
     accepts_incomplete = incomplete(accepts_incomplete, accept_incomplete) and api_minor() >= ASYNC_BINDINGS
-    outcome = await run(services().broker.bind, instance_id, binding_id, body,
+    outcome = await run(components().broker.bind, instance_id, binding_id, body,
                         accepts_incomplete, caller(),
                         costly=validates_parameters(body, "service_binding", "create"),
                         blocking=backend_blocks(body.get("plan_id"), OperationKind.BIND,
@@ -32,17 +32,17 @@ async def bind(instance_id, binding_id, body, accepts_incomplete=None, accept_in
 async def unbind(instance_id, binding_id, service_id, plan_id, accepts_incomplete=None,
                  accept_incomplete=None):
     accepts_incomplete = incomplete(accepts_incomplete, accept_incomplete) and api_minor() >= ASYNC_BINDINGS
-    outcome = await run(services().broker.unbind, instance_id, binding_id, accepts_incomplete,
+    outcome = await run(components().broker.unbind, instance_id, binding_id, accepts_incomplete,
                         caller())
     status, answer, _ = response(outcome)
     return answer, status
 
 
 async def fetch_binding(instance_id, binding_id, service_id=None, plan_id=None):
-    status, answer, _ = response(await read(services().broker.fetch_binding, instance_id, binding_id))
+    status, answer, _ = response(await read(components().broker.fetch_binding, instance_id, binding_id))
     return versions.answer("fetch_binding", answer, api_minor()), status
 
 
 async def binding_last_operation(instance_id, binding_id, service_id=None, plan_id=None, operation=None):
     return last_operation_response(
-        await read(services().broker.binding_last_operation, instance_id, binding_id, operation))
+        await read(components().broker.binding_last_operation, instance_id, binding_id, operation))

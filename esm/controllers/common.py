@@ -1,4 +1,4 @@
-"""What every handler shares: the broker's services and a way to run blocking calls."""
+"""What every handler shares: the broker's components and a way to run blocking calls."""
 from __future__ import annotations
 
 import functools
@@ -7,13 +7,13 @@ from typing import Callable, Optional, Union
 import anyio
 import anyio.to_thread
 
-from esm.app import Services
 from esm import versions
 from esm._connexion import request_context
+from esm.app import Components
 from esm.broker import Caller
 
 
-def services() -> Services:
+def components() -> Components:
     return request_context()["esm"]
 
 
@@ -33,7 +33,7 @@ WAITING_AT_ONCE = 32
 
 
 def _limiter(name: str, capacity: int) -> anyio.CapacityLimiter:
-    limiters = services().limiters
+    limiters = components().limiters
     if name not in limiters:  # made inside the app's running loop, one per app
         limiters[name] = anyio.CapacityLimiter(capacity)
     return limiters[name]
@@ -60,20 +60,20 @@ async def run(fn, *args, costly: Flag = False, blocking: Flag = False, **kwargs)
       block (`read`); one that also writes when either can (`run`).
     - A backend says whether the calls it makes inside a request can block:
       `Backend.call_blocks(kind)` for an operation of that kind (`blocking`, usually
-      backend_blocks(); asked only when the store does not block, for it reads the registry),
-      `EPM.inline_calls_block` for everything else a request may ask of a backend. Such calls
+      backend_blocks(); asked only when the store does not block, for it reads the catalog),
+      `BackendRegistry.inline_calls_block` for everything else a request may ask of a backend. Such calls
       get threads of their own (WAITING_AT_ONCE), so that a burst of them cannot take the ones
       store calls need.
     - CPU-bound work (`costly`: parsing a manifest, a plan's parameter schema) runs in a thread
       one at a time (COSTLY_AT_ONCE), so that the loop waits behind one switch interval at most.
     Every store and backend is called from several threads anyway (the operation worker, the
     health and metrics threads): they must be safe to call from any thread."""
-    esm = services()
+    esm = components()
     if blocking is True or (callable(blocking) and (esm.store.blocking_reads or blocking())):
         return await in_thread(fn, *args, limiter=_limiter("waiting", WAITING_AT_ONCE), **kwargs)
     if _says(costly, esm):
         return await in_thread(fn, *args, limiter=_limiter("costly", COSTLY_AT_ONCE), **kwargs)
-    if esm.store.blocking_reads or esm.store.blocking_writes or esm.epm.inline_calls_block:
+    if esm.store.blocking_reads or esm.store.blocking_writes or esm.backends.inline_calls_block:
         return await in_thread(fn, *args, **kwargs)
     return fn(*args, **kwargs)
 
@@ -81,7 +81,7 @@ async def run(fn, *args, costly: Flag = False, blocking: Flag = False, **kwargs)
 async def read(fn, *args, **kwargs):
     """Call fn, which only reads the store, off the event loop when the store's reads can
     block (the threading rule: `run`)."""
-    if services().store.blocking_reads:
+    if components().store.blocking_reads:
         return await in_thread(fn, *args, **kwargs)
     return fn(*args, **kwargs)
 
@@ -92,7 +92,7 @@ def validates_parameters(body: dict, target: str, action: str) -> Callable[[], b
     def costly() -> bool:
         if not body.get("parameters"):
             return False
-        _, plan = services().registry.plan(body.get("service_id"), body.get("plan_id"))
+        _, plan = components().catalog.plan(body.get("service_id"), body.get("plan_id"))
         return plan is None or plan.parameters_schema(target, action) is not None
     return costly
 
@@ -101,10 +101,10 @@ def backend_blocks(plan_id, kind: str, accepts_incomplete: bool = False) -> Call
     """Whether the request may make the plan's backend's `kind` call, and that call may block
     (for `run`): not when the operation is to run asynchronously anyway."""
     def blocking() -> bool:
-        manifest = services().registry.manifest_for_plan(plan_id)
+        manifest = components().catalog.manifest_for_plan(plan_id)
         if manifest is None:
             return True
-        backend = services().epm.backend_for(manifest.manifest_type)
+        backend = components().backends.backend_for(manifest.manifest_type)
         if accepts_incomplete and backend.prefers_async(manifest, kind):
             return False
         return backend.call_blocks(kind)

@@ -1,46 +1,46 @@
 """/v2/et: service types, manifests and instances, for service providers and operators."""
 from urllib.parse import urlencode
 
-from esm.controllers.common import in_thread, read, run, services
+from esm.controllers.common import components, in_thread, read, run
 from esm.controllers.responses import response
 
 TOTAL_COUNT = "X-Total-Count"  # how many items a list has in all (the answer may be one page)
 
 
 async def register_service_type(body):
-    status, answer, _ = response(await run(services().registry.register_service_type, body,
+    status, answer, _ = response(await run(components().catalog.register_service_type, body,
                                            costly=True))
     return answer, status
 
 
 async def delete_service_type(service_id):
-    status, answer, _ = response(await run(services().registry.delete_service_type, service_id))
+    status, answer, _ = response(await run(components().catalog.delete_service_type, service_id))
     return answer, status
 
 
 async def put_manifest(manifest_id, body):
-    status, answer, _ = response(await run(services().registry.put_manifest, manifest_id, body,
+    status, answer, _ = response(await run(components().catalog.put_manifest, manifest_id, body,
                                            costly=True))
     return answer, status
 
 
 async def get_manifest(manifest_id):
-    return (await read(services().registry.get_manifest, manifest_id)).to_api(), 200
+    return (await read(components().catalog.get_manifest, manifest_id)).to_api(), 200
 
 
 async def list_manifests():
-    manifests = await in_thread(services().registry.list_manifests)  # may be many MB to decode
+    manifests = await in_thread(components().catalog.list_manifests)  # may be many MB to decode
     return [m.to_api() for m in manifests], 200, {TOTAL_COUNT: str(len(manifests))}
 
 
 async def delete_manifest(manifest_id):
-    status, answer, _ = response(await run(services().registry.delete_manifest, manifest_id))
+    status, answer, _ = response(await run(components().catalog.delete_manifest, manifest_id))
     return answer, status
 
 
 async def list_instances(limit=None, after=None, include_deleted=False):
     """A JSON array, as the original ESM answered; the count and the next page in headers."""
-    instances, total, following = await read(services().views.page, limit, after, include_deleted)
+    instances, total, following = await read(components().views.page, limit, after, include_deleted)
     headers = {TOTAL_COUNT: str(total)}
     if following is not None:
         query = urlencode({"limit": limit, "after": following,
@@ -50,8 +50,8 @@ async def list_instances(limit=None, after=None, include_deleted=False):
 
 
 async def get_instance(instance_id):
-    return await in_thread(services().views.one, instance_id), 200  # it may ask the engine
+    return await in_thread(components().views.one, instance_id), 200  # it may ask the engine
 
 
 async def list_operations(instance_id):
-    return {"operations": await read(services().views.operations, instance_id)}, 200
+    return {"operations": await read(components().views.operations, instance_id)}, 200

@@ -4,10 +4,10 @@ from esm.controllers.common import (
     api_minor,
     backend_blocks,
     caller,
+    components,
     incomplete,
     read,
     run,
-    services,
     validates_parameters,
 )
 from esm.controllers.responses import response
@@ -16,7 +16,7 @@ from esm.states import OperationKind
 
 async def provision(instance_id, body, accepts_incomplete=None, accept_incomplete=None):
     accepts_incomplete = incomplete(accepts_incomplete, accept_incomplete)
-    outcome = await run(services().broker.provision, instance_id, body, accepts_incomplete, caller(),
+    outcome = await run(components().broker.provision, instance_id, body, accepts_incomplete, caller(),
                         costly=validates_parameters(body, "service_instance", "create"),
                         blocking=backend_blocks(body.get("plan_id"), OperationKind.PROVISION,
                                                 accepts_incomplete))
@@ -26,7 +26,7 @@ async def provision(instance_id, body, accepts_incomplete=None, accept_incomplet
 
 async def update(instance_id, body, accepts_incomplete=None, accept_incomplete=None):
     accepts_incomplete = incomplete(accepts_incomplete, accept_incomplete)
-    outcome = await run(services().broker.update, instance_id, body, accepts_incomplete, caller(),
+    outcome = await run(components().broker.update, instance_id, body, accepts_incomplete, caller(),
                         costly=validates_parameters(body, "service_instance", "update"),
                         blocking=backend_blocks(body.get("plan_id"), OperationKind.UPDATE,
                                                 accepts_incomplete))
@@ -37,7 +37,7 @@ async def update(instance_id, body, accepts_incomplete=None, accept_incomplete=N
 async def deprovision(instance_id, service_id, plan_id, accepts_incomplete=None,
                       accept_incomplete=None):
     accepts_incomplete = incomplete(accepts_incomplete, accept_incomplete)
-    outcome = await run(services().broker.deprovision, instance_id, accepts_incomplete, caller(),
+    outcome = await run(components().broker.deprovision, instance_id, accepts_incomplete, caller(),
                         blocking=backend_blocks(plan_id, OperationKind.DEPROVISION,
                                                 accepts_incomplete))
     status, answer, _ = response(outcome)
@@ -45,7 +45,7 @@ async def deprovision(instance_id, service_id, plan_id, accepts_incomplete=None,
 
 
 async def fetch_instance(instance_id, service_id=None, plan_id=None):
-    status, answer, _ = response(await read(services().broker.fetch_instance, instance_id))
+    status, answer, _ = response(await read(components().broker.fetch_instance, instance_id))
     return versions.answer("fetch_instance", answer, api_minor()), status
 
 
@@ -56,4 +56,4 @@ def last_operation_response(outcome):
 
 async def instance_last_operation(instance_id, service_id=None, plan_id=None, operation=None):
     return last_operation_response(
-        await read(services().broker.instance_last_operation, instance_id, operation))
+        await read(components().broker.instance_last_operation, instance_id, operation))

@@ -94,22 +94,22 @@ class BackendDispatch:
         return stopped_text(op)
 
     def _clean_up_failed_provision(self, instance: ServiceInstance) -> None:
-        manifest = self.registry.manifest_for_plan(instance.plan_id)
+        manifest = self.catalog.manifest_for_plan(instance.plan_id)
         if manifest is None:
             return
         try:
-            self.epm.backend_for(manifest.manifest_type).deprovision(instance, manifest, OperationContext())
+            self.backends.backend_for(manifest.manifest_type).deprovision(instance, manifest, OperationContext())
         except Exception:
             log.exception("cleaning up after the failed provision of %s", instance.id)
 
     def _call_backend(self, op, instance, binding, ctx, manifest: Optional[Manifest] = None):
         plan_id = op.target.get("plan_id", instance.plan_id)
-        manifest = manifest or self.registry.manifest_for_plan(plan_id)
+        manifest = manifest or self.catalog.manifest_for_plan(plan_id)
         if manifest is None:
             if op.kind in DELETE_KINDS:
                 return None  # nothing was ever made from a manifest that is gone
             raise BackendFailure(f"plan {plan_id!r} has no deployment manifest")
-        backend = self.epm.backend_for(manifest.manifest_type)
+        backend = self.backends.backend_for(manifest.manifest_type)
         if op.kind == OperationKind.PROVISION:
             return backend.provision(instance, manifest, ctx)
         if op.kind == OperationKind.UPDATE:

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Optional
 
 from adapters.datastore import Store, StoreUnavailable
-from adapters.resources import EPM, OperationContext
+from adapters.resources import BackendRegistry, OperationContext
 from esm.config import Settings
 from esm.metrics import Metrics
 from esm.models import Binding, Manifest, Operation, ServiceInstance
@@ -24,7 +24,7 @@ from esm.operations.records import Settlement, fence_of, fenced_out, overdue, su
 from esm.operations.scanner import Scanner
 from esm.operations.settling import Settling, change_subject, change_to_finished
 from esm.operations.texts import broker_stopping_text, stopped_text
-from esm.registry import Registry
+from esm.catalog import Catalog
 from esm.states import BINDING_KINDS, OperationState
 
 log = logging.getLogger("esm.operations")
@@ -34,9 +34,9 @@ INLINE_PATIENCE_SECONDS = 10.0  # how long a request waits for the store before 
 
 
 class Worker(Leases, Scanner, BackendDispatch, Settling):
-    def __init__(self, store: Store, epm: EPM, registry: Registry, settings: Settings,
+    def __init__(self, store: Store, backends: BackendRegistry, catalog: Catalog, settings: Settings,
                  metrics: Metrics):
-        self.store, self.epm, self.registry, self.metrics = store, epm, registry, metrics
+        self.store, self.backends, self.catalog, self.metrics = store, backends, catalog, metrics
         self.timeout = settings.operation_timeout
         self.sync_timeout = settings.sync_operation_timeout
         self.lease = settings.operation_lease

@@ -1,46 +1,46 @@
-"""The registry keeps what it read from a store that sees every write (SQLite) only until a
+"""The catalog keeps what it read from a store that sees every write (SQLite) only until a
 record of the same collection is written: a provider's change is seen by the very next read."""
 import threading
 
 from adapters.datastore import InMemoryStore, SQLiteStore
-from adapters.resources import EPM, DummyBackend
+from adapters.resources import BackendRegistry, DummyBackend
 from esm.models import Manifest, ServiceType
-from esm.registry import Registry, _ReadCache
+from esm.catalog import Catalog, _ReadCache
 from tests.osb import dummy_service
 
 
-def registry_on(store) -> Registry:
-    return Registry(store, EPM([DummyBackend()]))
+def catalog_on(store) -> Catalog:
+    return Catalog(store, BackendRegistry([DummyBackend()]))
 
 
 def test_changes_are_seen_by_the_next_read_on_sqlite(tmp_path):
     store = SQLiteStore(str(tmp_path / "esm.db"))
     try:
-        registry = registry_on(store)
-        assert registry.catalog() == {"services": []}
+        catalog = catalog_on(store)
+        assert catalog.as_osb() == {"services": []}
         entry = dummy_service()
-        registry.register_service_type(entry)
-        assert registry.catalog() == {"services": [entry]}
+        catalog.register_service_type(entry)
+        assert catalog.as_osb() == {"services": [entry]}
         plan_id = entry["plans"][0]["id"]
-        assert registry.manifest_for_plan(plan_id) is None
-        registry.put_manifest("m1", {"service_id": entry["id"], "plan_id": plan_id,
+        assert catalog.manifest_for_plan(plan_id) is None
+        catalog.put_manifest("m1", {"service_id": entry["id"], "plan_id": plan_id,
                                      "manifest_type": "dummy", "manifest_content": "provision_seconds: 0"})
-        assert registry.manifest_for_plan(plan_id).id == "m1"
-        assert registry.manifest_for_plan(plan_id) is registry.manifest_for_plan(plan_id)  # kept
+        assert catalog.manifest_for_plan(plan_id).id == "m1"
+        assert catalog.manifest_for_plan(plan_id) is catalog.manifest_for_plan(plan_id)  # kept
         changed = dummy_service(description="changed")
-        registry.register_service_type(changed)
-        assert registry.catalog() == {"services": [changed]}
-        assert registry.service_type(entry["id"]).entry == changed
-        # a write straight to the store, not through the registry, is seen too
+        catalog.register_service_type(changed)
+        assert catalog.as_osb() == {"services": [changed]}
+        assert catalog.service_type(entry["id"]).entry == changed
+        # a write straight to the store, not through the catalog, is seen too
         service = store.get(ServiceType, entry["id"])
         service.entry = dummy_service(description="by the store")
         store.update(service)
-        assert registry.service_type(entry["id"]).entry["description"] == "by the store"
-        registry.delete_manifest("m1")
-        assert registry.manifest_for_plan(plan_id) is None
+        assert catalog.service_type(entry["id"]).entry["description"] == "by the store"
+        catalog.delete_manifest("m1")
+        assert catalog.manifest_for_plan(plan_id) is None
         store.insert(Manifest("m2", service_id=entry["id"], plan_id=plan_id, manifest_type="dummy",
                               manifest_content="provision_seconds: 0"))
-        assert registry.manifest_for_plan(plan_id).id == "m2"
+        assert catalog.manifest_for_plan(plan_id).id == "m2"
     finally:
         store.close()
 
@@ -48,9 +48,9 @@ def test_changes_are_seen_by_the_next_read_on_sqlite(tmp_path):
 def test_nothing_is_kept_from_a_store_that_cannot_tell():
     store = InMemoryStore()
     assert store.writes_to(ServiceType) is None
-    registry = registry_on(store)
-    registry.register_service_type(dummy_service())
-    assert registry.service_type(dummy_service()["id"]) is not registry.service_type(dummy_service()["id"])
+    catalog = catalog_on(store)
+    catalog.register_service_type(dummy_service())
+    assert catalog.service_type(dummy_service()["id"]) is not catalog.service_type(dummy_service()["id"])
 
 
 class _Counting:
