@@ -32,12 +32,18 @@ log = logging.getLogger("esm.store")
 
 
 class Store(ABC):
-    """The abstract store. Methods are blocking; call them off the event loop."""
+    """The abstract store. Its methods are synchronous and must be safe to call from any thread
+    (the operation worker, /health and /metrics call them from threads of their own). Whether a
+    request calls them on the event loop or in a thread is decided by the two flags below and
+    nothing else (the threading rule: esm/controllers/common.py, run()): a store whose calls may
+    wait (a network, lock waits, an fsync per commit) leaves them True, the default, and is called
+    in threads; one whose calls take microseconds sets them False and is called on the event
+    loop, which saves a thread hop per request."""
 
     #: True when several ESM processes may share the store (then operation leases matter).
     shared = False
-    #: Whether reads / writes may block for long (network, lock waits). Calls that do are run
-    #: off the event loop; the others are made on it, which saves a thread hop per request.
+    #: Whether reads / writes may wait (network, lock waits, an fsync). A request's call that only
+    #: reads runs in a thread when blocking_reads; one that also writes when either is True.
     blocking_reads = True
     blocking_writes = True
 
