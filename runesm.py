@@ -10,9 +10,9 @@ import uvicorn
 # starlette warns at import about its test client, which the ESM never uses
 warnings.filterwarnings("ignore", message=".*starlette.testclient.*")
 
-from esm.app import create_app
-from esm.config import ConfigError, Settings
-from esm.logs import configure as configure_logging
+from esm.app import create_app  # noqa: E402 - after the warning filter
+from esm.config import ConfigError, Settings  # noqa: E402 - after the warning filter
+from esm.logs import configure as configure_logging  # noqa: E402 - after the warning filter
 
 
 def main() -> int:

@@ -9,9 +9,15 @@ import os
 from flask import Flask
 from openbrokerapi import api, errors
 from openbrokerapi.catalog import ServicePlan
-from openbrokerapi.service_broker import (GetInstanceDetailsSpec, LastOperation, OperationState,
-                                          ProvisionedServiceSpec, ProvisionState, Service,
-                                          ServiceBroker)
+from openbrokerapi.service_broker import (
+    GetInstanceDetailsSpec,
+    LastOperation,
+    OperationState,
+    ProvisionedServiceSpec,
+    ProvisionState,
+    Service,
+    ServiceBroker,
+)
 
 SERVICE_ID, PLAN_ID = "svc-bench", "plan-bench"
 

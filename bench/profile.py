@@ -19,7 +19,8 @@ bench's own client (writing requests, reading answers) is measured the same way 
 
     server       uvicorn, httptools, asyncio (the event loop)
     middlewares  esm/protocol.py, esm/_connexion/routing.py, starlette, Connexion's middleware plumbing
-    validation   esm/_connexion/validation.py, esm/validation_errors.py, Connexion's validators, jsonschema, fastjsonschema
+    validation   esm/_connexion/validation.py, esm/validation_errors.py, Connexion's validators,
+                 jsonschema, fastjsonschema
     views        esm/_connexion/app.py, the controllers, esm/versions.py
     broker       esm/broker.py, catalog, models, views (the domain)
     store        adapters/datastore.py and the sqlite3 calls it makes (commits included)

@@ -6,12 +6,12 @@ import logging
 from typing import Callable
 
 from adapters.datastore import Store, VersionConflict
-from adapters.resources import BackendRegistry, BackendFailure, OperationContext
+from adapters.resources import BackendFailure, BackendRegistry, OperationContext
+from esm.catalog import Catalog
 from esm.errors import NotFound
 from esm.models import Binding, Manifest, Operation, ServiceInstance
 from esm.operations import Settlement, Worker
 from esm.operations.texts import force_deleted_text
-from esm.catalog import Catalog
 from esm.states import InstanceState, OperationState
 
 log = logging.getLogger("esm.admin")

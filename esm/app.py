@@ -48,14 +48,14 @@ from esm import errors, health
 from esm._connexion import VALIDATORS, ESMAsyncApp
 from esm.admin import Admin
 from esm.broker import Broker
+from esm.catalog import Catalog
 from esm.config import Settings
 from esm.errors import BrokerError, InternalError, ServiceUnavailable
 from esm.identity import LazyBrokerId
+from esm.instance_listing import InstanceListing as InstanceViews
 from esm.metrics import Metrics
 from esm.operations import Worker
 from esm.protocol import ProtocolLayer
-from esm.catalog import Catalog
-from esm.instance_listing import InstanceListing as InstanceViews
 from esm.wiring import default_backends, store_from_url
 
 log = logging.getLogger("esm")

@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Optional
 
 from adapters.datastore import Store
-from adapters.resources import BackendRegistry, Backend, ManifestInvalid
+from adapters.resources import Backend, BackendRegistry, ManifestInvalid
+from esm.catalog import Catalog
 from esm.compare_and_set import retrying_lost_races
 from esm.errors import AsyncRequired, BadRequest, ConcurrencyError, Conflict, Gone, NotFound, Unprocessable
 from esm.models import Binding, Manifest, Operation, Plan, ServiceInstance, ServiceType
@@ -30,7 +31,6 @@ from esm.outcomes import (
     Updated,
 )
 from esm.plan_checks import check_maintenance, check_parameters_size, validate_parameters
-from esm.catalog import Catalog
 from esm.starting import Caller, OperationStarter
 from esm.states import (
     BINDING_KINDS,

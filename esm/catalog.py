@@ -6,10 +6,10 @@ from typing import Any, Callable, Optional
 
 from adapters.datastore import DuplicateId, DuplicateKey, Store, VersionConflict
 from adapters.resources import BackendRegistry, ManifestInvalid
-from esm.service_rules import validate_service_entry
 from esm.errors import BadRequest, Conflict, NotFound
 from esm.models import Manifest, Plan, ServiceInstance, ServiceType
 from esm.outcomes import Created, Deleted, Replaced
+from esm.service_rules import validate_service_entry
 from esm.states import InstanceState
 
 RETRIES = 5  # compare-and-set retries when a concurrent writer changed the same record
@@ -87,7 +87,7 @@ class Catalog:
                 self._refuse_dropping_used_plans(new.id, dropped)
                 new.version = existing.version
                 self.store.update(new)
-                self._remove_manifests(lambda m: m.plan_id in dropped)
+                self._remove_manifests(lambda m, dropped=dropped: m.plan_id in dropped)
                 return Replaced(new)
             except DuplicateKey as exc:
                 raise Conflict(f"service type {exc.owner!r} already uses {exc.key} {exc.value!r}; "

@@ -10,8 +10,7 @@ from typing import Mapping, Optional
 from urllib.parse import urlsplit
 
 from adapters.datastore import SYNC_MODES as SQLITE_SYNC_MODES
-from adapters.docker_policy import (GIB, MIN_MEMORY, NETWORK_NAME, normalize_host_path, parse_bytes,
-                                    parse_cpus)
+from adapters.docker_policy import GIB, MIN_MEMORY, NETWORK_NAME, normalize_host_path, parse_bytes, parse_cpus
 
 LOOPBACK = "127.0.0.1"
 DOCKER_HOST_SCHEMES = ("unix://", "tcp://", "http://", "https://", "ssh://")
@@ -46,7 +45,8 @@ def is_loopback(address: str) -> bool:
         return False
 
 
-HOSTNAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*")
+HOSTNAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
+                      r"(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*")
 
 
 def _listen_address(raw: str) -> str:

@@ -9,7 +9,7 @@ import time
 from typing import Optional
 
 from adapters.datastore import Store, StoreError
-from adapters.resources import BackendRegistry, BackendFailure
+from adapters.resources import BackendFailure, BackendRegistry
 from esm.models import Manifest
 
 USED_TYPES_SECONDS = 5.0  # how long the manifest types in use are remembered

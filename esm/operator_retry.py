@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from adapters.datastore import Store
+from esm.catalog import Catalog
 from esm.compare_and_set import retrying_lost_races
 from esm.errors import ConcurrencyError, Conflict, NotFound
 from esm.models import Binding, Operation, ServiceInstance
 from esm.operations import SYNC_BOUNDED
 from esm.outcomes import Accepted
-from esm.catalog import Catalog
 from esm.starting import Caller, OperationStarter
 from esm.states import BUSY_INSTANCE, BUSY_STATE, InstanceState, OperationState
 

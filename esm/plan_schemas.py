@@ -63,7 +63,8 @@ class _LinearTimeRegex:
             raise SchemaRefused(f"pattern {pattern!r} cannot run on the broker's linear-time regex "
                                 f"engine (RE2: no lookaround or backreferences): {reason}") from None
 
-    @functools.lru_cache(maxsize=512)  # patterns are at most MAX_PATTERN_LENGTH characters
+    # one checker per app lives as long as the app: the cache keeping it alive is no leak
+    @functools.lru_cache(maxsize=512)  # noqa: B019 - patterns are at most MAX_PATTERN_LENGTH characters
     def _compiled(self, pattern: str):
         try:
             return self.compile(pattern)

@@ -17,8 +17,9 @@ def store_from_url(url: str, settings: Settings = Settings()) -> Store:
     if url == "memory":
         return InMemoryStore()
     if url.startswith(("mongodb://", "mongodb+srv://")):
-        from adapters.mongo_store import MongoDB, redact  # pymongo is loaded only when used
         from pymongo.errors import PyMongoError
+
+        from adapters.mongo_store import MongoDB, redact  # pymongo is loaded only when used
         try:
             return MongoDB(url, write_concern=settings.mongodb_write_concern,
                            journal=settings.mongodb_journal)

@@ -40,7 +40,7 @@ class MongoServer:
                 return self
             except pymongo.errors.PyMongoError:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the MongoDB wire-protocol server (secantus) did not start")
+                    raise RuntimeError("the MongoDB wire-protocol server (secantus) did not start") from None
                 time.sleep(0.1)
 
     def stop(self) -> None:

@@ -3,8 +3,21 @@ import time
 
 import pytest
 
-from tests.osb import (OTHER_PLAN_ID, PLAN_ID, SERVICE_ID, assert_osb_error, bind, binding_path,
-                       deprovision, last_operation, poll, provision, setup, unbind, update)
+from tests.osb import (
+    OTHER_PLAN_ID,
+    PLAN_ID,
+    SERVICE_ID,
+    assert_osb_error,
+    bind,
+    binding_path,
+    deprovision,
+    last_operation,
+    poll,
+    provision,
+    setup,
+    unbind,
+    update,
+)
 
 CREDS = {"uri": "dummy://user:pass@host:1234", "password": "pass"}
 DRAFT4 = "http://json-schema.org/draft-04/schema#"

@@ -12,8 +12,9 @@ from typing import Optional
 import pytest
 
 from adapters.datastore import InMemoryStore
-from adapters.resources import BackendRegistry, Backend, BackendFailure, BindResult, ProvisionResult
+from adapters.resources import Backend, BackendFailure, BackendRegistry, BindResult, ProvisionResult
 from esm.broker import Broker, Caller
+from esm.catalog import Catalog
 from esm.config import Settings
 from esm.controllers.responses import STATUS, response
 from esm.errors import AsyncRequired, BackendError, Conflict, Gone
@@ -32,7 +33,6 @@ from esm.outcomes import (
     Unchanged,
     Updated,
 )
-from esm.catalog import Catalog
 from esm.states import BindingState, InstanceState, OperationState
 
 SERVICE_ID, PLAN_ID, OTHER_PLAN_ID = "svc-rec", "plan-rec", "plan-rec-2"

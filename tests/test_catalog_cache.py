@@ -4,8 +4,8 @@ import threading
 
 from adapters.datastore import InMemoryStore, SQLiteStore
 from adapters.resources import BackendRegistry, DummyBackend
-from esm.models import Manifest, ServiceType
 from esm.catalog import Catalog, _ReadCache
+from esm.models import Manifest, ServiceType
 from tests.osb import dummy_service
 
 

@@ -9,8 +9,18 @@ import yaml
 from adapters.backends.docker.naming import BROKER_LABEL, LABEL
 from esm.config import Settings
 from tests.docker_engine import IMAGE, ensure_swarm, new_instance_id
-from tests.osb import (PLAN_ID, SERVICE_ID, assert_osb_error, bind, deprovision, dummy_service,
-                       poll, provision, unbind, update)
+from tests.osb import (
+    PLAN_ID,
+    SERVICE_ID,
+    assert_osb_error,
+    bind,
+    deprovision,
+    dummy_service,
+    poll,
+    provision,
+    unbind,
+    update,
+)
 from tests.server import broker
 
 I = "/v2/service_instances"

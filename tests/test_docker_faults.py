@@ -17,8 +17,7 @@ from esm.models import Manifest, ServiceInstance
 from tests.docker_engine import IMAGE, ensure_swarm
 from tests.osb import bind, deprovision, poll, provision, update
 from tests.server import free_port
-from tests.test_docker import (ENDPOINTS, I, bind_and_fetch, labelled, new_id, provision_and_wait,
-                               register)
+from tests.test_docker import ENDPOINTS, I, bind_and_fetch, labelled, new_id, provision_and_wait, register
 
 DEADLINE = 600  # the plan's maximum_polling_duration: every "noticed" bound is far below it
 # Healthy only 3 s after it starts, so an operation is still waiting for it meanwhile.

@@ -14,8 +14,17 @@ import pytest
 from adapters.stores.mongo import MongoDB
 from esm.config import ConfigError, Settings
 from tests.mongo import MongoServer, fresh_database_uri
-from tests.osb import (PLAN_ID, SERVICE_ID, assert_osb_error, bind, binding_path, deprovision, poll,
-                       provision, setup, update)
+from tests.osb import (
+    PLAN_ID,
+    assert_osb_error,
+    bind,
+    binding_path,
+    deprovision,
+    poll,
+    provision,
+    setup,
+    update,
+)
 from tests.process import BrokerProcess
 from tests.server import broker
 
@@ -171,10 +180,10 @@ def test_a_worker_whose_operation_was_taken_over_writes_nothing_even_inside_its_
     pause) while another worker already took the operation over and stamped the instance."""
     from adapters.datastore import InMemoryStore
     from adapters.resources import BackendRegistry, DummyBackend
+    from esm.catalog import Catalog
     from esm.metrics import Metrics
     from esm.models import Operation, ServiceInstance
     from esm.operations import Held, Outcome, Worker, fence_of
-    from esm.catalog import Catalog
 
     store = InMemoryStore()
     backends = BackendRegistry([DummyBackend()])

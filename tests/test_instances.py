@@ -4,8 +4,18 @@ import time
 
 import pytest
 
-from tests.osb import (OTHER_PLAN_ID, PLAN_ID, SERVICE_ID, assert_osb_error, deprovision,
-                       last_operation, poll, provision, setup, update)
+from tests.osb import (
+    OTHER_PLAN_ID,
+    PLAN_ID,
+    SERVICE_ID,
+    assert_osb_error,
+    deprovision,
+    last_operation,
+    poll,
+    provision,
+    setup,
+    update,
+)
 
 DRAFT4 = "http://json-schema.org/draft-04/schema#"
 I = "/v2/service_instances"

@@ -80,7 +80,8 @@ def test_metrics_count_requests_and_operations_and_need_credentials():
         update(api, "i1", parameters={"a": 1})
         text = api.get("/metrics").text
     assert 'esm_http_requests_total{method="PUT",route="instances.provision",status="202"} 1.0' in text
-    assert 'esm_http_request_duration_seconds_bucket{le="0.5",method="GET",route="instances.instance_last_operation"}' in text
+    assert ('esm_http_request_duration_seconds_bucket{le="0.5",method="GET",'
+            'route="instances.instance_last_operation"}') in text
     assert ('esm_operations_started_total{kind="provision",plan_id="plan-a",service_id="svc-dummy"} 1.0'
             in text)
     assert ('esm_operations_finished_total{kind="provision",plan_id="plan-a",service_id="svc-dummy",'

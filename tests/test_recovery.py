@@ -3,7 +3,7 @@ at the next start (a real broker process, SIGKILLed and started again on the sam
 import concurrent.futures
 import time
 
-from tests.osb import PLAN_ID, OTHER_PLAN_ID, poll, provision, setup
+from tests.osb import OTHER_PLAN_ID, PLAN_ID, poll, provision, setup
 from tests.process import BrokerProcess
 
 

@@ -4,9 +4,9 @@ import re
 
 import yaml
 
+from esm._connexion.routing import TableRoutingMiddleware
 from esm.app import SPEC_PATH, create_app
 from esm.config import Settings
-from esm._connexion.routing import TableRoutingMiddleware
 
 SPEC = yaml.safe_load(SPEC_PATH.read_text())
 BASE = SPEC["servers"][0]["url"].rstrip("/")

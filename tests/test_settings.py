@@ -16,7 +16,7 @@ READ = set(re.findall(r'"((?:ESM_|DOCKER_)[A-Z0-9_]+)"', (ROOT / "esm" / "config
 BAD = {
     "ESM_PORT": ["0", "70000", "-1", "http", "80.5"],
     "ESM_IP": ["not an address", "999.1.1.1x", "-host", "127.0.0.256"],
-    "ESM_BROKER_USERNAME": [None, "a:b"],  # alone, without the password; with a ':' 
+    "ESM_BROKER_USERNAME": [None, "a:b"],  # alone, without the password; with a ':'
     "ESM_BROKER_PASSWORD": [None],  # alone, without the username
     "ESM_DATA_DIR": ["/proc/esm", "/dev/null/esm"],
     "ESM_STORE": ["postgres://x", "mongodb://", "mongodb:///esm", "sqlite:///", "mongodb://a,,b/esm",

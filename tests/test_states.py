@@ -64,7 +64,7 @@ def test_a_record_holding_members_is_stored_as_the_same_json_as_one_holding_plai
     with_members = _records((InstanceState.READY, BindingState.UNBINDING, OperationState.IN_PROGRESS,
                              OperationKind.UNBIND))
     with_strings = _records(("ready", "unbinding", "in progress", "unbind"))
-    for member_record, string_record in zip(with_members, with_strings):
+    for member_record, string_record in zip(with_members, with_strings, strict=True):
         assert dumps_text(member_record.to_doc()) == dumps_text(string_record.to_doc())
 
 

@@ -5,12 +5,13 @@ import copy
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings, strategies as st
 from connexion.json_schema import Draft4RequestValidator
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft4Validator
 
-from esm.app import SPEC_PATH
 from esm._connexion.validation import _fast_check
+from esm.app import SPEC_PATH
 from tests.osb import dummy_service
 
 SPEC = yaml.safe_load(SPEC_PATH.read_text())
@@ -132,9 +133,9 @@ def test_the_compiled_body_check_never_accepts_what_jsonschema_refuses(operation
 
 def _parameter_validators():
     """(operation id, CachedParameterValidator) of every operation, as the app built them."""
+    from esm._connexion.validation import CachedRequestValidationMiddleware
     from esm.app import create_app
     from esm.config import Settings
-    from esm._connexion.validation import CachedRequestValidationMiddleware
     app = create_app(Settings(store_url="memory"))
     _, stack = app.middleware._build_middleware_stack()
     middleware = next(m for m in stack if isinstance(m, CachedRequestValidationMiddleware))
@@ -168,6 +169,7 @@ def _scope(validator, present: dict, extra_query: dict) -> dict:
 @given(data=st.data())
 def test_the_one_pass_parameter_check_never_accepts_what_connexion_refuses(operation_id, validator, data):
     from connexion.exceptions import BadRequestProblem, ExtraParameterProblem
+
     from esm._connexion.validation import CachedParameterValidator
     assert validator._one_pass.usable, f"{operation_id}: every parameter should take the one pass"
     names = [p["name"] for params in validator.parameters.values() for p in params]

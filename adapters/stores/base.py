@@ -115,7 +115,7 @@ class Store(ABC):
                     undo.append(functools.partial(self._write_back, earlier, record))
         except Exception:
             self._undo(reversed(undo))
-            for record, version in zip((*inserts, *updates), versions):
+            for record, version in zip((*inserts, *updates), versions, strict=True):
                 record.version = version
             raise
 

@@ -48,7 +48,7 @@ def link_operations(app) -> dict:
         chain = [ops.get(operation_id) for ops in operations]
         if any(op is None for op in chain) or not all(hasattr(op, "next_app") for op in chain[:-1]):
             return {}
-        for op, following in zip(chain, chain[1:]):
+        for op, following in zip(chain, chain[1:], strict=False):
             op.next_app = following
         chains[operation_id] = chain[0]
     return chains

@@ -15,6 +15,7 @@ from typing import Any, Callable, Optional
 
 from adapters.datastore import Store, StoreUnavailable
 from adapters.resources import BackendRegistry, OperationContext
+from esm.catalog import Catalog
 from esm.config import Settings
 from esm.metrics import Metrics
 from esm.models import Binding, Manifest, Operation, ServiceInstance
@@ -24,7 +25,6 @@ from esm.operations.records import Settlement, fence_of, fenced_out, overdue, su
 from esm.operations.scanner import Scanner
 from esm.operations.settling import Settling, change_subject, change_to_finished
 from esm.operations.texts import broker_stopping_text, stopped_text
-from esm.catalog import Catalog
 from esm.states import BINDING_KINDS, OperationState
 
 log = logging.getLogger("esm.operations")
