@@ -218,6 +218,15 @@ class ProtocolLayer:
             # OSB 2.14: without a Content-Type a broker MAY still read the body (older checkers
             # and clients send none); read as JSON by every layer below
             scope["headers"] = [*scope["headers"], (b"content-type", b"application/json")]
+        if body and declared is None:
+            # a chunked body: the layers below look for its length, and would take it as none
+            scope["headers"] = [*scope["headers"], (b"content-length", str(len(body)).encode())]
+        content_type = header(scope, b"content-type")
+        if content_type is not None and content_type != content_type.lower():
+            # media types are case-insensitive, Connexion's lookup of the body's validator is
+            # not: a body sent as 'Application/JSON' would reach the broker unvalidated
+            scope["headers"] = [(k, v.lower()) if k == b"content-type" else (k, v)
+                                for k, v in scope["headers"]]
         if body and _is_json(scope):
             value, problem = parse_json_body(body)
             if problem:

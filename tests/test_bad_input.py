@@ -94,3 +94,27 @@ def test_unknown_query_parameters_are_400_naming_them(api, path):
     body = assert_osb_error(api.get(path, params={"debug": "1"}), 400)
     assert "debug" in body["description"]
     assert api.get("/v2/catalog").status_code == 200
+
+
+@pytest.mark.parametrize("ctype", ["Application/JSON", "APPLICATION/json; charset=UTF-8"])
+@pytest.mark.parametrize("content", [b"", b"null", b'{"plan_id": "p"}', b'{"service_id": "s"}'])
+def test_a_json_content_type_in_capitals_is_validated_like_lowercase(api, ctype, content):
+    """Media types are case-insensitive: a body sent as Application/JSON that lacks a required
+    field is the same 400 as with application/json, never an unvalidated 500."""
+    answer = raw_put(api, "/v2/service_instances/caps", content, {**VERSION, "Content-Type": ctype})
+    lower = raw_put(api, "/v2/service_instances/caps", content, JSON)
+    assert_osb_error(answer, 400)
+    assert answer.json() == lower.json()
+
+
+def test_a_chunked_body_is_read_like_one_with_a_length(api):
+    """Transfer-Encoding: chunked (no Content-Length) still carries the body."""
+    body = json.dumps(service()).encode()
+
+    def chunks():
+        yield body[:10]
+        yield body[10:]
+
+    answer = httpx.put(f"{api.base_url}/v2/et/catalog", content=chunks(), headers=JSON)
+    assert answer.status_code == 201, answer.text
+    assert [s["id"] for s in api.get("/v2/catalog").json()["services"]] == [service()["id"]]
