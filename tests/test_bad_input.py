@@ -96,6 +96,12 @@ def test_unknown_query_parameters_are_400_naming_them(api, path):
     assert api.get("/v2/catalog").status_code == 200
 
 
+def test_unknown_query_parameters_are_named_in_sorted_order(api):
+    """The wording of a 400 is the same in every process (Connexion's order is a set's)."""
+    body = assert_osb_error(api.get("/v2/catalog?zeta=1&b=1&alpha=2&c=3"), 400)
+    assert "alpha,b,c,zeta" in body["description"]
+
+
 @pytest.mark.parametrize("ctype", ["Application/JSON", "APPLICATION/json; charset=UTF-8"])
 @pytest.mark.parametrize("content", [b"", b"null", b'{"plan_id": "p"}', b'{"service_id": "s"}'])
 def test_a_json_content_type_in_capitals_is_validated_like_lowercase(api, ctype, content):

@@ -156,6 +156,11 @@ class CachedParameterValidator(ParameterValidator):
             return
         super().validate(scope)
 
+    def validate_query_parameter_list(self, request, security_params=None):
+        # Connexion names unknown parameters in the order of a set, which the hash seed
+        # changes from one process to the next: a 400's description must not
+        return sorted(super().validate_query_parameter_list(request, security_params=security_params))
+
     def validate_request(self, request):
         # one pass over the raw headers instead of a scan per header parameter; the first of
         # repeated headers wins, as with Starlette's Headers.get
