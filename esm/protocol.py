@@ -17,6 +17,7 @@ import base64
 import binascii
 import hmac
 import json
+import logging
 import re
 import time
 from typing import Callable, Optional
@@ -28,9 +29,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from esm import versions
 from esm.access_log import log_request
-from esm.errors import BadRequest, BrokerError, PayloadTooLarge, PreconditionFailed, Unauthorized
+from esm.errors import BadRequest, BrokerError, InternalError, PayloadTooLarge, PreconditionFailed, Unauthorized
 from esm.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 
+log = logging.getLogger("esm")
 REQUEST_IDENTITY = b"x-broker-api-request-identity"
 API_VERSION = b"x-broker-api-version"
 SEED_API_VERSION = b"x_broker_api_version"
@@ -137,6 +139,7 @@ class ProtocolLayer:
         extensions = scope.setdefault("extensions", {})  # shared with Connexion's routing
         context = extensions.setdefault("connexion_context", {})
         answered = [500]
+        started_answer = [False]
         identity = header(scope, REQUEST_IDENTITY)
         if identity is not None:
             context["request_identity"] = identity.decode("latin-1")
@@ -144,6 +147,7 @@ class ProtocolLayer:
         async def answer(message: Message) -> None:
             if message["type"] == "http.response.start":
                 answered[0] = message["status"]
+                started_answer[0] = True
                 if identity is not None:
                     message = dict(message)
                     message["headers"] = [*message.get("headers", []), (REQUEST_IDENTITY, identity)]
@@ -151,6 +155,14 @@ class ProtocolLayer:
 
         try:
             await self._serve(scope, receive, answer, context)
+        except Exception:
+            # what escapes this layer (a plain route's failure) is answered here: the layer
+            # outside it, Connexion's ServerErrorMiddleware, fails on its own handler under the
+            # pinned versions and would send nothing
+            log.exception("unexpected error in the protocol layer")
+            if started_answer[0]:
+                raise  # the answer is on its way: nothing else can be sent
+            await send_error(answer, InternalError("the broker failed unexpectedly; see its log"))
         finally:
             seconds = time.perf_counter() - started
             path, method = scope["path"], scope["method"]

@@ -51,3 +51,24 @@ def test_headers_go_out_with_the_answer():
     error = errors.ServiceUnavailable("retry later", headers={"Retry-After": "5"})
     assert (b"retry-after", b"5") in error.encoded()[1]
     assert errors.Gone("gone").encoded()[2] == b"{}"
+
+
+def test_a_failure_in_a_plain_route_is_a_500_with_an_osb_error_body(monkeypatch):
+    """What escapes the protocol layer (here /health's check) is answered from the catalogue
+    with the request identity echoed, not dropped by the server-error layer outside it."""
+    from starlette.testclient import TestClient
+
+    from esm import health
+    from esm.app import create_app
+    from esm.config import Settings
+
+    def broken(self):
+        raise RuntimeError("probe broke")
+
+    monkeypatch.setattr(health.Health, "check", broken)
+    with TestClient(create_app(Settings(store_url="memory")), raise_server_exceptions=False) as client:
+        answer = client.get("/health", headers={"X-Broker-API-Request-Identity": "r-1"})
+    assert answer.status_code == 500
+    assert answer.json() == {"error": "InternalError",
+                             "description": "the broker failed unexpectedly; see its log"}
+    assert answer.headers["x-broker-api-request-identity"] == "r-1"
