@@ -9,8 +9,8 @@ registrations a ServiceType or a Manifest) as it ends up.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional, Union
+from dataclasses import dataclass, field
+from typing import Any, Optional, Union
 
 from esm.models import Binding, Manifest, Operation, ServiceInstance, ServiceType
 
@@ -76,8 +76,16 @@ class OperationReport:
     operation: Operation
 
 
-Outcome = Union[Created, AlreadyThere, Accepted, StillInProgress, Replaced, Updated, Unchanged,
-                Deleted, Fetched, OperationReport]
+@dataclass(frozen=True)
+class Listed:
+    """What was asked for, read as it is: the catalog, a listing, a manifest, an operator's
+    report (`headers`: what the answer says about itself, e.g. a list's total)."""
+    body: Any
+    headers: dict = field(default_factory=dict)
 
-__all__ = ["Created", "AlreadyThere", "Accepted", "StillInProgress", "Replaced", "Updated", "Unchanged",
+
+Outcome = Union[Created, AlreadyThere, Accepted, StillInProgress, Replaced, Updated, Unchanged,
+                Deleted, Fetched, OperationReport, Listed]
+
+__all__ = ["Listed", "Created", "AlreadyThere", "Accepted", "StillInProgress", "Replaced", "Updated", "Unchanged",
            "Deleted", "Fetched", "OperationReport", "Outcome", "Subject"]

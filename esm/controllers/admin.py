@@ -1,22 +1,21 @@
 """/v2/et operator actions: force-delete, retry, orphans. They call backends, so they always
 run in a thread."""
 from esm.controllers.common import caller, components, in_thread
-from esm.controllers.responses import response
+from esm.controllers.responses import view_answer
+from esm.outcomes import Listed
 
 
 async def force_delete_instance(instance_id):
-    return await in_thread(components().admin.force_delete, instance_id), 200
+    return view_answer(Listed(await in_thread(components().admin.force_delete, instance_id)))
 
 
 async def retry_operation(instance_id, operation_id):
-    status, answer, _ = response(await in_thread(components().broker.retry, instance_id,
-                                                 operation_id, caller()))
-    return answer, status
+    return view_answer(await in_thread(components().broker.retry, instance_id, operation_id, caller()))
 
 
 async def list_orphans():
-    return await in_thread(components().admin.orphans), 200
+    return view_answer(Listed(await in_thread(components().admin.orphans)))
 
 
 async def clean_orphans():
-    return await in_thread(components().admin.clean_orphans), 200
+    return view_answer(Listed(await in_thread(components().admin.clean_orphans)))

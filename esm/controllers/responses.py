@@ -13,6 +13,10 @@ error handlers write those.
     Deleted           200  {}
     Fetched           200  the instance or the binding as OSB's fetch answers it
     OperationReport   200  last_operation's body (Retry-After while it runs)
+    Listed            200  what was read, as it is (the catalog, /v2/et listings and reports),
+                           with its own headers (X-Total-Count, Link)
+
+A view answers view_answer(outcome): the (body, status, headers) ViewCall sends.
 """
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ from esm.outcomes import (
     Created,
     Deleted,
     Fetched,
+    Listed,
     OperationReport,
     Outcome,
     Replaced,
@@ -33,7 +38,8 @@ from esm.outcomes import (
 from esm.states import OperationKind, OperationState
 
 STATUS = {Created: 201, AlreadyThere: 200, Replaced: 200, Accepted: 202, StillInProgress: 202,
-          Updated: 200, Unchanged: 200, Deleted: 200, Fetched: 200, OperationReport: 200}
+          Updated: 200, Unchanged: 200, Deleted: 200, Fetched: 200, OperationReport: 200,
+          Listed: 200}
 RETRY_AFTER_SECONDS = "1"  # how soon a platform polling an operation in progress asks again
 
 
@@ -42,7 +48,15 @@ def response(outcome: Outcome) -> tuple[int, dict, dict]:
     return STATUS[type(outcome)], body_of(outcome), headers_of(outcome)
 
 
-def body_of(outcome: Outcome) -> dict:
+def view_answer(outcome: Outcome) -> tuple:
+    """What a view returns for the outcome: (body, status, headers)."""
+    status, body, headers = response(outcome)
+    return body, status, headers
+
+
+def body_of(outcome: Outcome):
+    if isinstance(outcome, Listed):
+        return outcome.body
     if isinstance(outcome, (Created, AlreadyThere, Replaced)):
         return made_body(outcome.subject)
     if isinstance(outcome, (Accepted, StillInProgress)):
@@ -56,6 +70,8 @@ def body_of(outcome: Outcome) -> dict:
 
 
 def headers_of(outcome: Outcome) -> dict:
+    if isinstance(outcome, Listed):
+        return outcome.headers
     if isinstance(outcome, OperationReport) and outcome.operation.state == OperationState.IN_PROGRESS:
         return {"Retry-After": RETRY_AFTER_SECONDS}
     return {}
