@@ -98,7 +98,7 @@ class ServiceType(Record):
     def plans(self) -> list[Plan]:
         return [Plan(self.entry, p) for p in self.entry.get("plans", [])]
 
-    def plan(self, plan_id: str) -> Optional[Plan]:
+    def plan(self, plan_id: Optional[str]) -> Optional[Plan]:
         return next((p for p in self.plans if p.id == plan_id), None)
 
     def unique_keys(self):

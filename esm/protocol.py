@@ -406,16 +406,3 @@ def _replay(body: bytes, receive: Receive) -> Callable:
         return await receive()
 
     return replay
-
-
-def _replay(body: bytes, receive: Receive) -> Callable:
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
