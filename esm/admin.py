@@ -3,7 +3,7 @@ up orphans (backend objects no live instance owns; instances whose objects are g
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from typing import Any, Callable
 
 from adapters.datastore import Store, VersionConflict
 from adapters.resources import BackendFailure, BackendRegistry, OperationContext
@@ -64,7 +64,7 @@ class Admin:
         instances = {i.id: i for i in self.store.find(ServiceInstance)}
         live = {iid for iid, i in instances.items() if i.state != InstanceState.DELETED}
         used_types = {m.manifest_type for m in self.store.find(Manifest)}
-        result = {"broker_id": self.broker_id(), "backend_objects": [],
+        result: dict[str, Any] = {"broker_id": self.broker_id(), "backend_objects": [],
                   "instances_without_objects": [], "unavailable": {}}
         ready = [(i, self._backend_of(i)[1]) for i in instances.values() if i.state == InstanceState.READY]
         for backend in self.backends:

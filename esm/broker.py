@@ -9,7 +9,7 @@ records and running them (esm.starting), the operator's retry (esm.operator_retr
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, TypeVar
 
 from adapters.datastore import Store
 from adapters.resources import Backend, BackendRegistry, ManifestInvalid
@@ -50,6 +50,7 @@ BIND_REQUEST_FIELDS = ("service_id", "plan_id", "context", "bind_resource", "app
                        "predecessor_binding_id")
 # the fields of an instance an update may change
 UPDATE_FIELDS = ("plan_id", "parameters", "maintenance_version")
+_Done = TypeVar("_Done", Updated, Deleted)  # how a synchronous update or delete ends
 
 
 class Broker:
@@ -88,8 +89,9 @@ class Broker:
         return manifest, self.backends.backend_for(manifest.manifest_type)
 
     @staticmethod
-    def _async(backend: Backend, manifest: Optional[Manifest], kind: str, accepts_incomplete: bool) -> bool:
-        if manifest is None:
+    def _async(backend: Optional[Backend], manifest: Optional[Manifest], kind: str,
+               accepts_incomplete: bool) -> bool:
+        if manifest is None or backend is None:  # (no manifest, no backend: nothing to ask)
             return False
         if backend.requires_async(manifest, kind):
             if not accepts_incomplete:
@@ -132,6 +134,7 @@ class Broker:
                                "attributes")
             if existing.state == InstanceState.PROVISIONING:
                 if self._async(backend, manifest, OperationKind.PROVISION, accepts_incomplete):
+                    assert existing.operation_id is not None  # a busy subject names its operation
                     return StillInProgress(existing.operation_id, existing)
                 raise ConcurrencyError(f"service instance {instance_id!r} is being provisioned "
                                        "by a concurrent request; retry")
@@ -165,7 +168,7 @@ class Broker:
                              f"({instance.service_id!r})")
         service = self.catalog.service_type(instance.service_id)
         current_plan = service.plan(instance.plan_id) if service else None
-        if current_plan is None:
+        if service is None or current_plan is None:
             raise Unprocessable(f"the instance's plan {instance.plan_id!r} is no longer in the "
                                 "catalog; it cannot be updated")
         target_plan = service.plan(body.get("plan_id", instance.plan_id))
@@ -174,6 +177,7 @@ class Broker:
         target = self._update_target(instance, service, current_plan, target_plan, body)
 
         if instance.state == InstanceState.UPDATING:
+            assert instance.operation_id is not None  # a busy subject names its operation
             running = self.store.get(Operation, instance.operation_id)
             if running is not None and self._same_target(running.target, target):
                 manifest, backend = self._backend(target_plan.id)
@@ -200,13 +204,13 @@ class Broker:
                                     "by different backends; this plan change is not supported")
         is_async = self._async(backend, manifest, OperationKind.UPDATE, accepts_incomplete)
         return self._start_on_instance(OperationKind.UPDATE, instance, caller, target_plan, target, is_async,
-                                       instance_usable=True, update_repeatable=True)
+                                       Updated, instance_usable=True, update_repeatable=True)
 
     def _start_on_instance(self, kind: str, instance: ServiceInstance, caller: Caller,
-                           plan: Optional[Plan], target: dict, is_async: bool,
-                           **failure_flags) -> Accepted | Updated | Deleted:
+                           plan: Optional[Plan], target: dict, is_async: bool, done: type[_Done],
+                           **failure_flags) -> Accepted | _Done:
         """Store the operation, point the instance at it (compare-and-set), run it: Accepted
-        when it runs on asynchronously, else how it ended (a failure raises)."""
+        when it runs on asynchronously, else how it ended (`done`; a failure raises)."""
         op = self.starter.new_record(kind, instance.id, caller, plan, target, is_async=is_async)
         version = instance.version
         instance.state, instance.operation_id = BUSY_STATE[kind], op.id
@@ -217,7 +221,7 @@ class Broker:
         if op.instance_usable is False:  # a failed update that could not put things back
             failure_flags["instance_usable"] = False
         self.starter.raise_if_failed(op, **failure_flags)
-        return Updated() if kind == OperationKind.UPDATE else Deleted()
+        return done()
 
     @staticmethod
     def _same_target(running: dict, target: dict) -> bool:
@@ -256,6 +260,7 @@ class Broker:
         is_async = self._delete_is_async(instance, OperationKind.DEPROVISION, accepts_incomplete)
         if instance.state == InstanceState.DEPROVISIONING:
             if is_async:
+                assert instance.operation_id is not None  # a busy subject names its operation
                 return StillInProgress(instance.operation_id)
             raise ConcurrencyError(f"service instance {instance_id!r} is being deprovisioned")
         if instance.state == InstanceState.FORCE_DELETING:
@@ -266,7 +271,7 @@ class Broker:
         stops = instance.operation_id if instance.state == InstanceState.PROVISIONING else None
         _, plan = self.catalog.plan(instance.service_id, instance.plan_id)
         return self._start_on_instance(OperationKind.DEPROVISION, instance, caller, plan, {"stops": stops},
-                                       is_async, instance_usable=False)
+                                       is_async, Deleted, instance_usable=False)
 
     def fetch_instance(self, instance_id: str) -> Fetched:
         instance = self.store.get(ServiceInstance, instance_id)
@@ -290,12 +295,12 @@ class Broker:
             raise NotFound(f"no service instance {instance_id!r}")
         return OperationReport(self._operation(operation, instance.operation_id, instance_id, None))
 
-    def _operation(self, asked: Optional[str], latest: str, instance_id: str,
+    def _operation(self, asked: Optional[str], latest: Optional[str], instance_id: str,
                    binding_id: Optional[str]) -> Operation:
         """The operation the platform asks about. A value the broker never issued (a platform
         may send the operation's kind, `provision`) gets the latest one: be liberal."""
         op = self.store.get(Operation, asked) if asked else None
-        if op is None:
+        if op is None and latest is not None:
             op = self.store.get(Operation, latest)
         if op is None or op.instance_id != instance_id or op.binding_id != binding_id:
             raise BadRequest(f"operation {asked!r} is not an operation of this "
@@ -314,9 +319,9 @@ class Broker:
         requested = {k: body.get(k) for k in BIND_REQUEST_FIELDS}
         requested["parameters"] = parameters
         existing = self.store.get(Binding, binding_id)
-        live = existing is not None and existing.state != BindingState.DELETED
-        same = live and existing.instance_id == instance_id and existing.requested == requested
-        if live and not same:  # an existing binding with other attributes: 409 before all else
+        live = existing if existing is not None and existing.state != BindingState.DELETED else None
+        same = live is not None and live.instance_id == instance_id and live.requested == requested
+        if live is not None and not same:  # an existing binding with other attributes: 409 before all else
             raise Conflict(f"service binding {binding_id!r} already exists with other attributes")
         if (body["service_id"], body["plan_id"]) != (instance.service_id, instance.plan_id):
             raise BadRequest("service_id and plan_id must be those of the service instance "
@@ -331,14 +336,15 @@ class Broker:
         self._check_parameters(plan, "service_binding", "create", parameters)
         self._check_predecessor(plan, instance_id, body.get("predecessor_binding_id"))
         manifest, backend = self._backend(plan.id)
-        if live and existing.state != BindingState.FAILED:
-            if existing.state == BindingState.BINDING:
+        if live is not None and live.state != BindingState.FAILED:
+            if live.state == BindingState.BINDING:
                 if self._async(backend, manifest, OperationKind.BIND, accepts_incomplete):
-                    return StillInProgress(existing.operation_id)
+                    assert live.operation_id is not None  # a busy subject names its operation
+                    return StillInProgress(live.operation_id)
                 raise ConcurrencyError(f"service binding {binding_id!r} is being created")
-            if existing.state == BindingState.UNBINDING:
+            if live.state == BindingState.UNBINDING:
                 raise ConcurrencyError(f"service binding {binding_id!r} is being deleted")
-            return AlreadyThere(existing)
+            return AlreadyThere(live)
 
         is_async = self._async(backend, manifest, OperationKind.BIND, accepts_incomplete)
         op = self.starter.new_record(OperationKind.BIND, instance_id, caller, plan, {}, binding_id,
@@ -363,8 +369,8 @@ class Broker:
             raise BadRequest(f"plan {plan.id!r} is not binding_rotatable; predecessor_binding_id "
                              "is not allowed")
         predecessor = self.store.get(Binding, predecessor_id)
-        live = predecessor is not None and predecessor.state == BindingState.READY
-        if not live or predecessor.instance_id != instance_id:
+        if (predecessor is None or predecessor.state != BindingState.READY
+                or predecessor.instance_id != instance_id):  # not a live binding of the instance
             raise BadRequest(f"predecessor_binding_id {predecessor_id!r} is not a live binding "
                              "of this service instance")
 
@@ -379,6 +385,7 @@ class Broker:
         is_async = self._delete_is_async(instance, OperationKind.UNBIND, accepts_incomplete)
         if binding.state == BindingState.UNBINDING:
             if is_async:
+                assert binding.operation_id is not None  # a busy subject names its operation
                 return StillInProgress(binding.operation_id)
             raise ConcurrencyError(f"service binding {binding_id!r} is being deleted")
         if instance.state in INSTANCE_CHANGING:

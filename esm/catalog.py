@@ -60,8 +60,10 @@ class Catalog:
         return self._cache.get(ServiceType, service_id,
                                lambda: self.store.get(ServiceType, service_id))
 
-    def plan(self, service_id: str, plan_id: str) -> tuple[Optional[ServiceType], Optional[Plan]]:
-        service = self.service_type(service_id)
+    def plan(self, service_id: Optional[str], plan_id: Optional[str]
+             ) -> tuple[Optional[ServiceType], Optional[Plan]]:
+        """The service type and its plan, each None when unknown (or not given)."""
+        service = self.service_type(service_id) if service_id is not None else None
         return service, (service.plan(plan_id) if service else None)
 
     def manifest_for_plan(self, plan_id: str) -> Optional[Manifest]:

@@ -6,7 +6,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Callable, Mapping, Optional, TypeVar
 from urllib.parse import urlsplit
 
 from adapters.datastore import SYNC_MODES as SQLITE_SYNC_MODES
@@ -14,6 +14,7 @@ from adapters.docker_policy import GIB, MIN_MEMORY, NETWORK_NAME, normalize_host
 
 LOOPBACK = "127.0.0.1"
 DOCKER_HOST_SCHEMES = ("unix://", "tcp://", "http://", "https://", "ssh://")
+T = TypeVar("T")
 BROKER_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,15}")  # part of engine object names
 
 
@@ -103,7 +104,7 @@ def _writable_folder(folder: Path, setting: str) -> None:
                           "choose a writable folder")
 
 
-def _parsed(env: Mapping[str, str], name: str, default, parse):
+def _parsed(env: Mapping[str, str], name: str, default: T, parse: Callable[[str, str], T]) -> T:
     """The setting read by `parse(raw, name)` (a ValueError naming it), or the default."""
     raw = env.get(name)
     if not raw:

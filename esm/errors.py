@@ -12,7 +12,7 @@ router, a ProblemException of Connexion's validators).
 from __future__ import annotations
 
 import json
-from typing import Mapping, Optional
+from typing import Any, Mapping, Optional
 
 JSON_HEADERS = ((b"content-type", b"application/json"),)
 
@@ -22,7 +22,7 @@ def for_status(status: int, description: str, headers: Optional[Mapping[str, str
     """The error of the catalogue for an HTTP status another layer chose. A 415 becomes the 400
     OSB 2.14 asks for; a status the catalogue has no class for keeps its status, with
     `unknown_code` (else BadRequest below 500 and InternalError from 500 on)."""
-    by_status = {400: BadRequest, 401: Unauthorized, 403: Forbidden, 404: NotFound,
+    by_status: dict[int, type[BrokerError]] = {400: BadRequest, 401: Unauthorized, 403: Forbidden, 404: NotFound,
                  405: MethodNotAllowed, 406: NotAcceptable, 409: Conflict, 413: PayloadTooLarge,
                  415: UnsupportedMediaType, 422: Unprocessable, 500: InternalError}
     cls = by_status.get(status)
@@ -37,7 +37,7 @@ class BrokerError(Exception):
     code = "InternalError"
 
     def __init__(self, description: str, code: Optional[str] = None, *,
-                 headers: Optional[Mapping[str, str]] = None, **extra):
+                 headers: Optional[Mapping[str, str]] = None, **extra: Any) -> None:
         super().__init__(description)
         self.description = description or code or self.code
         if code is not None:
@@ -63,7 +63,7 @@ class BadRequest(BrokerError):
 class UnsupportedMediaType(BadRequest):
     """A body refused for its content type: OSB 2.14 wants a 400, not HTTP's 415."""
 
-    def __init__(self, description: str, **kwargs):
+    def __init__(self, description: str, **kwargs: Any) -> None:
         super().__init__(f"{description}; send the body as Content-Type: application/json", **kwargs)
 
 
@@ -133,7 +133,7 @@ class InternalError(BrokerError):
 class HTTPError(BrokerError):
     """A status another layer chose that the catalogue has no class for (for_status)."""
 
-    def __init__(self, status: int, description: str, code: str, **kwargs):
+    def __init__(self, status: int, description: str, code: str, **kwargs: Any) -> None:
         super().__init__(description, code, **kwargs)
         self.status = status
 

@@ -55,7 +55,7 @@ class Health:
 
     def check(self) -> tuple[bool, dict]:
         checks = {"store": self._store_check()}
-        used_types = frozenset()
+        used_types: frozenset[str] = frozenset()
         if checks["store"]["status"] == "ok":
             try:
                 used_types = self._used_types()

@@ -15,6 +15,9 @@ def utcnow() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+# mypy takes a non-frozen dataclass's `__hash__ = None` (its instances') for its class's, and so
+# refuses a record class as the key of these caches (the `type: ignore[arg-type]` at their calls):
+# a class is hashable
 @functools.cache
 def _field_order(cls) -> tuple:
     return tuple(f.name for f in dataclasses.fields(cls))
@@ -35,11 +38,11 @@ class Record:
         self.version = getattr(self, "version", 0)
 
     def to_doc(self) -> dict:
-        return {name: getattr(self, name) for name in _field_order(type(self))}
+        return {name: getattr(self, name) for name in _field_order(type(self))}  # type: ignore[arg-type]  # see above _field_order
 
     @classmethod
     def from_doc(cls, doc: dict, version: int):
-        names = _field_names(cls)
+        names = _field_names(cls)  # type: ignore[arg-type]  # see above _field_order
         record = cls(**{k: v for k, v in doc.items() if k in names})
         record.version = version
         return record
@@ -95,7 +98,7 @@ class ServiceType(Record):
     def plans(self) -> list[Plan]:
         return [Plan(self.entry, p) for p in self.entry.get("plans", [])]
 
-    def plan(self, plan_id: str) -> Optional[Plan]:
+    def plan(self, plan_id: Optional[str]) -> Optional[Plan]:
         return next((p for p in self.plans if p.id == plan_id), None)
 
     def unique_keys(self):

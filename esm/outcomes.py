@@ -67,7 +67,7 @@ class Deleted:
 @dataclass(frozen=True)
 class Fetched:
     """The platform reads an instance or a binding."""
-    subject: Subject
+    subject: Union[ServiceInstance, Binding]
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import json
 import re
 import threading
 import warnings
-from typing import Optional
+from typing import Any, Optional
 from urllib.parse import unquote
 
 import jsonschema._keywords
@@ -120,7 +120,7 @@ def _same_value_children(path: tuple, node: dict, schema, where: str) -> list[tu
 
 def _walk(schema):
     """(path, mapping) for every mapping in the schema document, without recursion."""
-    stack = [((), schema)]
+    stack: list[tuple[tuple[str, ...], Any]] = [((), schema)]
     while stack:
         path, node = stack.pop()
         if isinstance(node, dict):

@@ -36,6 +36,8 @@ class OperationStarter:
         if not is_async and self.worker.sync_timeout < seconds:
             seconds = self.worker.sync_timeout
             target = {**target, SYNC_BOUNDED: True}  # asynchronously it would have longer
+        service_id: Optional[str]
+        plan_id: Optional[str]
         if plan is not None:
             service_id, plan_id = plan.service["id"], plan.id
         else:  # the plan left the catalog: name the instance's

@@ -48,8 +48,9 @@ class BindingState(StrEnum):
 BINDING_KINDS = frozenset({OperationKind.BIND, OperationKind.UNBIND})
 DELETE_KINDS = frozenset({OperationKind.DEPROVISION, OperationKind.UNBIND})
 
+# the tables are keyed by str: records read from the store carry a kind as its plain value
 # the state of an operation's subject while it runs
-BUSY_STATE = {
+BUSY_STATE: dict[str, InstanceState | BindingState] = {
     OperationKind.PROVISION: InstanceState.PROVISIONING,
     OperationKind.UPDATE: InstanceState.UPDATING,
     OperationKind.DEPROVISION: InstanceState.DEPROVISIONING,
@@ -57,7 +58,7 @@ BUSY_STATE = {
     OperationKind.UNBIND: BindingState.UNBINDING,
 }
 # the description of an operation that succeeded
-DONE_TEXT = {
+DONE_TEXT: dict[str, str] = {
     OperationKind.PROVISION: "provisioned",
     OperationKind.UPDATE: "updated",
     OperationKind.DEPROVISION: "deprovisioned",

@@ -6,7 +6,7 @@ version", is the same table for people."""
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Any, Optional
 
 LATEST = 17
 
@@ -60,7 +60,7 @@ def request_operation(method: str, path: str) -> Optional[str]:
 
 def _drop(body: dict, path: tuple, only_if_empty: bool = False) -> None:
     *parents, last = path
-    node = body
+    node: Any = body
     for key in parents:
         node = node.get(key) if isinstance(node, dict) else None
     if isinstance(node, dict) and last in node and (not only_if_empty or node[last] == {}):

@@ -1,7 +1,7 @@
 """BackendRegistry: which backend serves which manifest type (the seed called it EPM)."""
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from adapters.backends.base import Backend
 
@@ -34,7 +34,7 @@ class BackendRegistry:
     def backends(self) -> list[Backend]:
         return list({id(b): b for b in self._by_type.values()}.values())
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Backend]:
         """Each registered backend once (one may serve several manifest types)."""
         return iter(self.backends)
 

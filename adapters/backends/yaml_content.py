@@ -18,14 +18,16 @@ def _check_yaml_events(text: str) -> None:
     depth = 0
     for event in yaml.parse(text, Loader=_LOADER):
         if isinstance(event, yaml.AliasEvent):
+            # types-PyYAML types an event's mark as either Mark class, the error only as the
+            # pure-Python one; they are read alike (only for the message)
             raise yaml.composer.ComposerError(None, None, "YAML aliases are not allowed",
-                                              event.start_mark)
+                                              event.start_mark)  # type: ignore[arg-type]
         if isinstance(event, _OPENS):
             depth += 1
             if depth > MAX_YAML_DEPTH:
                 raise yaml.composer.ComposerError(
                     None, None, f"YAML nested deeper than {MAX_YAML_DEPTH} levels is not allowed",
-                    event.start_mark)
+                    event.start_mark)  # type: ignore[arg-type]  # the stub's two Mark classes, as above
         elif isinstance(event, _CLOSES):
             depth -= 1
 

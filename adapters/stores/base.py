@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import logging
 from abc import ABC, abstractmethod
-from typing import Callable, Optional, Sequence, Type, TypeVar
+from typing import Any, Callable, Iterable, Optional, Sequence, Type, TypeVar
 
 from adapters.stores.errors import (
     DuplicateId,
@@ -47,7 +47,7 @@ class Store(ABC):
     blocking_reads = True
     blocking_writes = True
 
-    def writes_to(self, cls) -> Optional[int]:
+    def writes_to(self, cls: type) -> Optional[int]:
         """A number that changes whenever this store object writes a record of cls's
         collection, for a store that sees every write made to its data (the SQLite file: one
         process, one store object); None for the others (MongoDB: other replicas write too; the
@@ -60,10 +60,10 @@ class Store(ABC):
         """The record, or None."""
 
     @abstractmethod
-    def find(self, cls: Type[R], **equals) -> list[R]:
+    def find(self, cls: Type[R], **equals: Any) -> list[R]:
         """Records whose top-level fields equal the given values, oldest first."""
 
-    def count(self, cls: Type[R], **equals) -> int:
+    def count(self, cls: Type[R], **equals: Any) -> int:
         """How many records `find` would return (stores override it to count without reading)."""
         return len(self.find(cls, **equals))
 
@@ -124,7 +124,7 @@ class Store(ABC):
         self.update(earlier)
 
     @staticmethod
-    def _undo(steps) -> None:
+    def _undo(steps: Iterable[Callable[[], object]]) -> None:
         for step in steps:
             try:
                 step()
@@ -154,7 +154,7 @@ class Store(ABC):
         several times (once per lost race); only its last answer was written."""
         written: list = []
 
-        def tracked(record) -> bool:
+        def tracked(record: R) -> bool:
             written.clear()
             if change(record) is False:
                 return False

@@ -78,7 +78,7 @@ class MongoDB(Store):
         are retried once across a failover (retryable writes)."""
         self.uri = uri
         w = int(write_concern) if str(write_concern).isdigit() else write_concern
-        self.client = pymongo.MongoClient(uri, serverSelectionTimeoutMS=TIMEOUT_MS,
+        self.client: pymongo.MongoClient = pymongo.MongoClient(uri, serverSelectionTimeoutMS=TIMEOUT_MS,
                                           connectTimeoutMS=TIMEOUT_MS, socketTimeoutMS=TIMEOUT_MS * 2,
                                           w=w, journal=journal, wtimeoutMS=TIMEOUT_MS * 2,
                                           retryWrites=True)

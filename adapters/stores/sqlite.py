@@ -268,7 +268,7 @@ class SQLiteStore(_CountsWrites, Store):
 
     @staticmethod
     def _claim_keys(conn, record: Record) -> None:
-        if not _has_unique_keys(type(record)):
+        if not _has_unique_keys(type(record)):  # type: ignore[arg-type]  # a class is hashable (esm.models._field_order)
             return
         coll = record.COLLECTION
         keys = _check_unique(record)
@@ -311,7 +311,7 @@ class SQLiteStore(_CountsWrites, Store):
     @_unavailable_on_database_errors
     def insert(self, record):
         try:
-            self._write(not _has_unique_keys(type(record)), self._insert_row, record)
+            self._write(not _has_unique_keys(type(record)), self._insert_row, record)  # type: ignore[arg-type]  # a class is hashable (esm.models._field_order)
         finally:
             self._wrote(record)
         return _with_version(record, 1)
@@ -319,7 +319,7 @@ class SQLiteStore(_CountsWrites, Store):
     @_unavailable_on_database_errors
     def update(self, record):
         try:
-            self._write(not _has_unique_keys(type(record)), self._update_row, record)
+            self._write(not _has_unique_keys(type(record)), self._update_row, record)  # type: ignore[arg-type]  # a class is hashable (esm.models._field_order)
         finally:
             self._wrote(record)
         return _with_version(record, record.version + 1)
@@ -338,14 +338,14 @@ class SQLiteStore(_CountsWrites, Store):
                            (record.COLLECTION, record.id, record.version))
         if cur.rowcount != 1:
             raise VersionConflict(record.id)
-        if _has_unique_keys(type(record)):
+        if _has_unique_keys(type(record)):  # type: ignore[arg-type]  # a class is hashable (esm.models._field_order)
             conn.execute("DELETE FROM unique_keys WHERE collection=? AND owner=?",
                          (record.COLLECTION, record.id))
 
     @_unavailable_on_database_errors
     def delete(self, record):
         try:
-            self._write(not _has_unique_keys(type(record)), self._delete_row, record)
+            self._write(not _has_unique_keys(type(record)), self._delete_row, record)  # type: ignore[arg-type]  # a class is hashable (esm.models._field_order)
         finally:
             self._wrote(record)
 

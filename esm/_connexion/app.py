@@ -54,7 +54,7 @@ def _cast_for(operation_id: str, parameter: dict) -> Callable[[str], Any]:
     cast = _CASTS.get(schema.get("type", "string"))
     plain = (cast is not None and parameter["name"].isidentifier() and not schema.get("nullable")
              and "style" not in parameter and "explode" not in parameter)
-    if not plain:
+    if not plain or cast is None:  # (plain says cast is not None; the checker needs it said here)
         raise UnsupportedOperation(f"{operation_id}: parameter {parameter['name']!r} is not a "
                                    "plain string, integer, number or boolean")
     return cast

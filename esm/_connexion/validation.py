@@ -124,7 +124,7 @@ class _OnePass:
                 if check is not None and not check(value):
                     return False
         if self.headers:
-            headers = {}
+            headers: dict[bytes, bytes] = {}
             for name, value in scope["headers"]:  # the first of repeated headers, as below
                 headers.setdefault(name, value)
             for name, check, required in self.headers:
@@ -164,7 +164,7 @@ class CachedParameterValidator(ParameterValidator):
     def validate_request(self, request):
         # one pass over the raw headers instead of a scan per header parameter; the first of
         # repeated headers wins, as with Starlette's Headers.get
-        self._headers = {}
+        self._headers: dict[str, str] = {}
         for name, value in request.scope["headers"]:
             self._headers.setdefault(name.decode("latin-1"), value.decode("latin-1"))
         super().validate_request(request)

@@ -20,6 +20,8 @@ A view answers view_answer(outcome): the (body, status, headers) ViewCall sends.
 """
 from __future__ import annotations
 
+from typing import Any, Union
+
 from esm.models import Binding, Manifest, Operation, ServiceInstance, ServiceType
 from esm.outcomes import (
     Accepted,
@@ -77,7 +79,7 @@ def headers_of(outcome: Outcome) -> dict:
     return {}
 
 
-def made_body(subject) -> dict:
+def made_body(subject: Union[ServiceInstance, Binding, ServiceType, Manifest]) -> dict:
     """A provision's or a bind's answer (what the platform hands on), or a registration's."""
     if isinstance(subject, Binding):
         return binding_body(subject)
@@ -89,7 +91,7 @@ def made_body(subject) -> dict:
 
 
 def binding_body(binding: Binding, with_parameters: bool = False) -> dict:
-    body = {"credentials": binding.credentials}
+    body: dict[str, Any] = {"credentials": binding.credentials}
     if binding.endpoints:
         body["endpoints"] = binding.endpoints
     if with_parameters:
@@ -97,14 +99,14 @@ def binding_body(binding: Binding, with_parameters: bool = False) -> dict:
     return body
 
 
-def fetched_body(subject) -> dict:
+def fetched_body(subject: Union[ServiceInstance, Binding]) -> dict:
     if isinstance(subject, Binding):
         return binding_body(subject, with_parameters=True)
     return instance_body(subject)
 
 
 def instance_body(instance: ServiceInstance) -> dict:
-    body = {"service_id": instance.service_id, "plan_id": instance.plan_id,
+    body: dict[str, Any] = {"service_id": instance.service_id, "plan_id": instance.plan_id,
             "parameters": instance.parameters}
     if instance.dashboard_url:
         body["dashboard_url"] = instance.dashboard_url
@@ -117,7 +119,7 @@ def instance_body(instance: ServiceInstance) -> dict:
 
 def last_operation_body(op: Operation) -> dict:
     """The OSB last_operation body, with the usability flags OSB 2.16 defines for failures."""
-    body = {"state": op.state, "description": op.description or op.state}
+    body: dict[str, Any] = {"state": op.state, "description": op.description or op.state}
     if op.state == OperationState.FAILED and op.kind == OperationKind.UPDATE:
         body.update(instance_usable=op.instance_usable is not False, update_repeatable=True)
     elif op.state == OperationState.FAILED and op.kind == OperationKind.DEPROVISION:

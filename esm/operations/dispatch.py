@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Optional
+from typing import Any, Optional
 
 from adapters.datastore import StoreUnavailable
 from adapters.resources import BackendFailure, OperationCancelled, OperationContext
 from esm.models import Manifest, Operation, ServiceInstance
 from esm.operations.leases import Held
+from esm.operations.parts import WorkerParts
 from esm.operations.records import Settlement, overdue, subject_of
 from esm.operations.texts import (
     crashed_text,
@@ -25,7 +26,7 @@ log = logging.getLogger("esm.operations")
 STOP_CHECK_SECONDS = 0.25  # how often a running operation asks the store whether to stop
 
 
-class BackendDispatch:
+class BackendDispatch(WorkerParts):
     """The Worker's part that calls backends."""
 
     def _backend_outcome(self, op: Operation, held: Held, instance, binding, ctx: OperationContext,
@@ -61,7 +62,7 @@ class BackendDispatch:
         moved on (a delete took over), the operation was settled elsewhere or taken over. It
         waits (blocks) while this worker cannot prove it still holds the operation."""
         cls, subject_id = subject_of(op)
-        state = {"checked": 0.0, "stop": False}
+        state: dict[str, Any] = {"checked": 0.0, "stop": False}
 
         def should_stop() -> bool:
             if state["stop"] or held.lost or self._stopping.is_set() \

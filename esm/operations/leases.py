@@ -17,6 +17,7 @@ from typing import Callable, Optional
 
 from adapters.datastore import StoreUnavailable
 from esm.models import Operation
+from esm.operations.parts import WorkerParts
 from esm.states import OperationState
 
 
@@ -31,7 +32,7 @@ class Held:
     patient_until: Optional[float] = None  # a request waits: give up on the store then
 
 
-class Leases:
+class Leases(WorkerParts):
     """The Worker's part that holds, renews, lets go of and takes over leases."""
 
     def lease_fields(self) -> dict:

@@ -21,6 +21,7 @@ def new_operation_id(kind: str) -> str:
 def subject_of(op: Operation) -> tuple[type, str]:
     """The record kind and id an operation changes: its binding, or else its instance."""
     if op.kind in BINDING_KINDS:
+        assert op.binding_id is not None, "a binding's operation names its binding"
         return Binding, op.binding_id
     return ServiceInstance, op.instance_id
 

@@ -10,6 +10,7 @@ import time
 from adapters.datastore import StoreUnavailable
 from esm.models import Operation
 from esm.operations.leases import Held
+from esm.operations.parts import WorkerParts
 from esm.operations.records import Settlement, overdue
 from esm.operations.texts import overdue_text
 from esm.states import OperationState
@@ -17,7 +18,7 @@ from esm.states import OperationState
 log = logging.getLogger("esm.operations")
 
 
-class Scanner:
+class Scanner(WorkerParts):
     """The Worker's part that scans the operations in progress."""
 
     def _scan_forever(self) -> None:

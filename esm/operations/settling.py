@@ -14,6 +14,7 @@ from typing import Optional
 from adapters.resources import BindResult, ProvisionResult
 from esm.models import Binding, Operation, utcnow
 from esm.operations.leases import Held
+from esm.operations.parts import WorkerParts
 from esm.operations.records import Settlement, fenced_out, subject_of
 from esm.states import (
     BUSY_STATE,
@@ -87,7 +88,7 @@ def _mark_binding_deleted(binding) -> bool:
     return True
 
 
-class Settling:
+class Settling(WorkerParts):
     """The Worker's part that writes outcomes (see the module docstring for the order)."""
 
     def _settle(self, op: Operation, held: Held, outcome: Settlement, op_copy=None,

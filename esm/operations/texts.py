@@ -5,7 +5,7 @@ from esm.models import Operation
 from esm.states import DONE_TEXT, OperationKind
 
 # the request that stops a create while it runs
-_STOPPED_BY = {OperationKind.PROVISION: "a deprovision", OperationKind.BIND: "an unbind"}
+_STOPPED_BY: dict[str, str] = {OperationKind.PROVISION: "a deprovision", OperationKind.BIND: "an unbind"}
 
 
 def in_progress_text(kind: str) -> str:

@@ -77,6 +77,7 @@ class Worker(Leases, Scanner, BackendDispatch, Settling):
     def submit(self, op_id: str, epoch: int = 1) -> None:
         """Run the (already stored and leased) operation in the background."""
         self._hold(op_id, epoch)
+        assert self._pool is not None, "submit() before start()"
         self._pool.submit(self._run_guarded, op_id)
 
     def run_inline(self, op: Operation, subject, manifest: Optional[Manifest] = None) -> tuple:
@@ -120,7 +121,8 @@ class Worker(Leases, Scanner, BackendDispatch, Settling):
 
         def waiting(step):
             return self._while_store_away(step, held.patient_until)
-        records = waiting(lambda: self._records(op_id, held, op, subject))
+        records: Optional[tuple[Operation, Optional[ServiceInstance], Optional[Binding]]] = \
+            waiting(lambda: self._records(op_id, held, op, subject))
         if records is None:
             return None
         op, instance, binding = records
@@ -148,7 +150,8 @@ class Worker(Leases, Scanner, BackendDispatch, Settling):
             return self._settle(op, held, outcome, *given)
         return waiting(settle)
 
-    def _records(self, op_id: str, held: Held, op: Optional[Operation], subject) -> Optional[tuple]:
+    def _records(self, op_id: str, held: Held, op: Optional[Operation], subject
+                 ) -> Optional[tuple[Operation, Optional[ServiceInstance], Optional[Binding]]]:
         """(operation, instance, binding), when the operation is in progress and held by us at
         our epoch; a subject taken over at a later epoch is fenced against the earlier ones."""
         op = op or self.store.get(Operation, op_id)
@@ -158,7 +161,7 @@ class Worker(Leases, Scanner, BackendDispatch, Settling):
         if op.epoch > 1:
             self._fence_subject(op, held.epoch)
         if op.kind in BINDING_KINDS:
-            binding = subject or self.store.get(Binding, op.binding_id)
+            binding = subject or self.store.get(*subject_of(op))  # (Binding, its id)
             instance = self.store.get(ServiceInstance, op.instance_id)
         else:
             binding, instance = None, subject or self.store.get(ServiceInstance, op.instance_id)

@@ -316,6 +316,7 @@ class DockerBackend(ContainerMode, SwarmMode, Binding, Backend):
 
     def _mounts(self, instance_id: str, prefix: str, svc: ServiceSpec) -> list:
         mounts = []
+        source: Optional[str]
         for vol in svc.volumes:
             if vol.bind:
                 try:  # resolved now: a symlink made since registration must not lead outside
@@ -387,7 +388,7 @@ class DockerBackend(ContainerMode, SwarmMode, Binding, Backend):
                 except docker_errors.APIError:
                     pass  # still in use by a container on its way out: next round
             if time.monotonic() > deadline:
-                raise BackendFailure(f"could not remove {', '.join(left)}: still in use")
+                raise BackendFailure(f"could not remove {', '.join(map(str, left))}: still in use")
             time.sleep(self.poll_seconds)
 
     # -- inventory -----------------------------------------------------------------------------

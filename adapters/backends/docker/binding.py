@@ -10,11 +10,12 @@ from adapters.backends.docker.compose import ComposeSpec, ServiceSpec
 from adapters.backends.docker.endpoints import Reached, _as_list, transport, url_parts
 from adapters.backends.docker.engine import _engine_errors
 from adapters.backends.docker.naming import SWARM
+from adapters.backends.docker.parts import DockerParts
 from adapters.backends.errors import BackendFailure
 from esm.models import Manifest
 
 
-class Binding:
+class Binding(DockerParts):
     """DockerBackend's bind, unbind and instance_details."""
 
     @_engine_errors

@@ -14,7 +14,7 @@ import json
 import re
 import shlex
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import NoReturn, Optional
 
 from adapters.backends.docker.policy import (
     IGNORED_KEYS,
@@ -161,7 +161,7 @@ class ComposeSpec:
     networks: dict = field(default_factory=lambda: {"default": NetworkSpec("default")})
 
 
-def _fail(message: str):
+def _fail(message: str) -> NoReturn:
     raise ManifestInvalid(f"compose manifest: {message}")
 
 
@@ -187,6 +187,14 @@ def _int_in(value, where: str, low: int, high: int) -> int:
     if not _is_int(value) or not low <= value <= high:
         _fail(f"{where} must be a whole number from {low} to {high}, got {value!r}")
     return value
+
+
+def _required_text(value, where: str, pattern: Optional[re.Pattern] = None, max_length: int = 4096) -> str:
+    """_text, for a value that must be there: None (a YAML null) is refused as well."""
+    text = _text(value, where, pattern, max_length)
+    if text is None:
+        _fail(f"{where} must be a non-empty string (at most {max_length} characters)")
+    return text
 
 
 def _strings(value, where: str) -> Optional[list]:
@@ -283,7 +291,7 @@ def _port(value, where: str) -> PortSpec:
 
 
 def _container_path(value, where: str) -> str:
-    path = _text(value, where)
+    path = _required_text(value, where)
     if not path.startswith("/") or path.rstrip("/") == "" or ":" in path:
         _fail(f"{where} must be an absolute path in the container other than /, got {value!r}")
     return path
@@ -319,6 +327,7 @@ def _volume(value, where: str, policy: DockerPolicy) -> VolumeSpec:
     else:
         _fail(f"{where}: cannot read volume {value!r}")
     if spec.bind:
+        assert spec.source is not None  # a bind has its source path (checked above)
         try:
             spec.source = normalize_host_path(spec.source)
         except ValueError as exc:
@@ -346,7 +355,7 @@ def _healthcheck(value, where: str) -> Optional[dict]:
         test = ["CMD-SHELL", test]
     if not (isinstance(test, list) and test and all(isinstance(t, str) for t in test)):
         _fail(f"{where}.test must be a string or a list of strings")
-    check = {"Test": test}
+    check: dict = {"Test": test}
     for key, api in (("interval", "Interval"), ("timeout", "Timeout"), ("start_period", "StartPeriod")):
         if key in value:
             check[api] = duration_ns(value[key], f"{where}.{key}")
@@ -458,14 +467,16 @@ def _names(value, where: str, pattern: re.Pattern, max_items: int = 64,
         _fail(f"{where} must be a list of at most {max_items} strings")
     items = [str(v) if numbers and _is_int(v) else v for v in items]
     for item in items:
-        _text(item, where, pattern, 255)
+        _required_text(item, where, pattern, 255)
     return items
 
 
 def _expose(value, where: str) -> list:
     result = []
     for item in _names(value, where, EXPOSE, numbers=True):
-        low, high, protocol = EXPOSE.fullmatch(item).groups()
+        match = EXPOSE.fullmatch(item)
+        assert match is not None  # _names checked each item against EXPOSE
+        low, high, protocol = match.groups()
         if not 1 <= int(low) <= int(high or low) <= 65535:
             _fail(f"{where}: {item!r} is not a port or a range of ports 1-65535")
         result.append(f"{low}{'-' + high if high else ''}/{protocol or 'tcp'}")
@@ -736,7 +747,7 @@ def _assign_aliases(services: dict, networks: dict) -> None:
             for name in shared:
                 services[target].networks[name].append(alias)
     for name in networks:
-        owner = {}
+        owner: dict[str, str] = {}
         for svc in services.values():
             for alias in dict.fromkeys(svc.networks.get(name, [])):
                 if owner.setdefault(alias, svc.name) != svc.name:
@@ -816,7 +827,7 @@ def _service(name, raw, policy: DockerPolicy, manifest_type: str, names: set,
     user = raw.get("user")
     limits = _limits(raw, where, policy)
     svc = ServiceSpec(
-        name=name, image=_text(raw["image"], f"{where}.image", IMAGE, 255),
+        name=name, image=_required_text(raw["image"], f"{where}.image", IMAGE, 255),
         command=_strings(raw.get("command"), f"{where}.command"),
         entrypoint=_strings(raw.get("entrypoint"), f"{where}.entrypoint"),
         environment=_mapping(raw.get("environment"), f"{where}.environment"),
@@ -853,7 +864,8 @@ def _service(name, raw, policy: DockerPolicy, manifest_type: str, names: set,
 
 def _start_order(services: dict) -> list:
     """Dependencies first; iterative, so a long chain cannot exhaust the stack."""
-    order, state = [], {}
+    order: list = []
+    state: dict[str, str] = {}
     for root in services:
         if state.get(root) == "done":
             continue

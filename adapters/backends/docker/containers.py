@@ -17,6 +17,7 @@ from adapters.backends.context import OperationContext
 from adapters.backends.docker.compose import ComposeSpec, ServiceSpec
 from adapters.backends.docker.engine import SteadyWatch, Vanished, _engine_errors
 from adapters.backends.docker.naming import ASIDE_MARK, FINGERPRINT_LABEL, SERVICE_LABEL, labels_of
+from adapters.backends.docker.parts import DockerParts
 from adapters.backends.errors import BackendFailure, OperationCancelled
 
 log = logging.getLogger("esm.docker")
@@ -30,7 +31,7 @@ class Changes:
     aside: set = field(default_factory=set)  # services whose container it set aside
 
 
-class ContainerMode:
+class ContainerMode(DockerParts):
     """The `docker-compose` manifest type: DockerBackend's containers on one engine."""
 
     def _realize_containers(self, instance, manifest, spec, networks, ctx, update: bool) -> None:
@@ -127,9 +128,11 @@ class ContainerMode:
             if container is None or container.status != "running":
                 needs = svc.healthy_dependencies if svc else []
                 self._wait_until_ready([n for n in needs if n in names], instance_id, ctx, watch)
-            if container is None:
+            if container is None:  # (a rollback brings back only containers it has)
+                assert create is not None and svc is not None, "a roll forward's missing container"
                 container = create(svc)
             if create is not None and container.status != "running":  # not a rollback's
+                assert svc is not None  # a roll forward brings up the manifest's services
                 self._join_networks(container, svc, self.network_names(instance_id, spec))
             self._start(container, name, watch)
         self._wait_until_ready(names, instance_id, ctx, watch)
@@ -199,7 +202,9 @@ class ContainerMode:
             mounts=self._mounts(instance.id, prefix, svc),
             healthcheck=svc.healthcheck, **self._network_options(svc, networks, prefix),
             working_dir=svc.working_dir, user=svc.user, hostname=svc.hostname,
-            restart_policy={"Name": svc.restart} if svc.restart else None,
+            # the stub allows only "always" and "on-failure"; the engine takes "no" and
+            # "unless-stopped" too (compose.RESTART_POLICIES)
+            restart_policy={"Name": svc.restart} if svc.restart else None,  # type: ignore[typeddict-item]
             privileged=svc.privileged, cap_add=svc.cap_add or None,
             devices=svc.devices or None, **self._modes(svc, prefix),
             mem_limit=svc.limits["memory"], memswap_limit=svc.limits["memswap"],
@@ -267,7 +272,8 @@ class ContainerMode:
     def _by_service(self, instance_id: str) -> tuple[dict, dict]:
         """The instance's containers by compose service: (current, set aside by an update)."""
         aside = self._prefix(instance_id) + ASIDE_MARK
-        current, previous = {}, {}
+        current: dict = {}
+        previous: dict = {}
         for container in self._containers(instance_id):
             group = previous if container.name.startswith(aside) else current
             group[container.labels.get(SERVICE_LABEL)] = container

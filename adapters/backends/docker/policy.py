@@ -24,7 +24,7 @@ import posixpath
 import re
 import stat
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Union
 
 GIB = 1024 ** 3
 MIB = 1024 ** 2
@@ -111,8 +111,9 @@ LOG_DRIVERS = ("json-file", "local", "none")
 LOG_OPTIONS = {"max-size": 100 * 1024 ** 2, "max-file": 10, "max-buffer-size": 4 * 1024 ** 2,
                "compress": ("true", "false"), "mode": ("blocking", "non-blocking")}
 # ulimit -> the largest soft or hard value (None: the container's memory limit)
-ULIMITS = {"nofile": 1048576, "nproc": "pids", "core": 0, "memlock": None, "stack": None,
-           "msgqueue": None, "sigpending": 1048576}
+ULIMITS: dict[str, Union[int, str, None]] = {
+    "nofile": 1048576, "nproc": "pids", "core": 0, "memlock": None, "stack": None,
+    "msgqueue": None, "sigpending": 1048576}
 MAX_NETWORKS = 8  # networks per manifest: each takes a subnet from the engine's address pools
 NETWORK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")
 
@@ -356,7 +357,8 @@ class DockerPolicy:
         container's memory limit, which bounds the byte-sized ones."""
         if name not in ULIMITS:
             return f"ulimit {name} (allowed: {', '.join(sorted(ULIMITS))})"
-        cap = {"pids": self.pids_limit, None: memory}.get(ULIMITS[name], ULIMITS[name])
+        bound = ULIMITS[name]  # the cap itself, or "pids" (the pids limit), or None (the memory)
+        cap = bound if isinstance(bound, int) else self.pids_limit if bound == "pids" else memory
         if not 0 <= value <= cap:
             return f"ulimit {name} {value}: must be between 0 and {cap}"
         return None
@@ -370,7 +372,7 @@ class DockerPolicy:
         return None
 
     @staticmethod
-    def logging_problem(driver: str, options: dict) -> Optional[str]:
+    def logging_problem(driver: Optional[str], options: dict) -> Optional[str]:
         """Logs stay on the engine host, in files the engine rotates: a driver that sends them
         elsewhere (syslog, gelf, fluentd...) would reach the operator's log systems."""
         if driver not in LOG_DRIVERS:

@@ -17,10 +17,11 @@ from adapters.backends.context import OperationContext
 from adapters.backends.docker.compose import ComposeSpec, ServiceSpec
 from adapters.backends.docker.engine import SteadyWatch, Vanished, _engine_errors
 from adapters.backends.docker.naming import FINGERPRINT_LABEL, SERVICE_LABEL, labels_of
+from adapters.backends.docker.parts import DockerParts
 from adapters.backends.errors import BackendFailure
 
 
-class SwarmMode:
+class SwarmMode(DockerParts):
     """The `docker-swarm` manifest type: DockerBackend's services on a swarm."""
 
     def _realize_services(self, instance, manifest, spec, networks, ctx, update: bool) -> None:
