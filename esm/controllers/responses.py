@@ -56,7 +56,7 @@ def view_answer(outcome: Outcome) -> tuple:
     return body, status, headers
 
 
-def body_of(outcome: Outcome):
+def body_of(outcome: Outcome) -> Any:
     if isinstance(outcome, Listed):
         return outcome.body
     if isinstance(outcome, (Created, AlreadyThere, Replaced)):

@@ -8,7 +8,6 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
-from ...models.empty import Empty
 from ...models.error import Error
 from ...models.last_operation import LastOperation
 from ...types import UNSET, Unset
@@ -61,7 +60,7 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Empty | Error | LastOperation | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | LastOperation | None:
     if response.status_code == 200:
         response_200 = LastOperation.from_dict(response.json())
 
@@ -90,13 +89,6 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
-    if response.status_code == 410:
-        response_410 = Empty.from_dict(response.json())
-
-
-
-        return response_410
-
     if response.status_code == 412:
         response_412 = Error.from_dict(response.json())
 
@@ -117,7 +109,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Empty | Error | LastOperation]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | LastOperation]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -137,7 +129,7 @@ def sync_detailed(
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
 
-) -> Response[Empty | Error | LastOperation]:
+) -> Response[Error | LastOperation]:
     """ State of the last operation on a service binding
 
     Args:
@@ -154,7 +146,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Empty | Error | LastOperation]
+        Response[Error | LastOperation]
      """
 
 
@@ -186,7 +178,7 @@ def sync(
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
 
-) -> Empty | Error | LastOperation | None:
+) -> Error | LastOperation | None:
     """ State of the last operation on a service binding
 
     Args:
@@ -203,7 +195,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Empty | Error | LastOperation
+        Error | LastOperation
      """
 
 
@@ -230,7 +222,7 @@ async def asyncio_detailed(
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
 
-) -> Response[Empty | Error | LastOperation]:
+) -> Response[Error | LastOperation]:
     """ State of the last operation on a service binding
 
     Args:
@@ -247,7 +239,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Empty | Error | LastOperation]
+        Response[Error | LastOperation]
      """
 
 
@@ -279,7 +271,7 @@ async def asyncio(
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
 
-) -> Empty | Error | LastOperation | None:
+) -> Error | LastOperation | None:
     """ State of the last operation on a service binding
 
     Args:
@@ -296,7 +288,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Empty | Error | LastOperation
+        Error | LastOperation
      """
 
 

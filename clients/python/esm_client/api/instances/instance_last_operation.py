@@ -8,7 +8,6 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
-from ...models.empty import Empty
 from ...models.error import Error
 from ...models.last_operation import LastOperation
 from ...types import UNSET, Unset
@@ -60,7 +59,7 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Empty | Error | LastOperation | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | LastOperation | None:
     if response.status_code == 200:
         response_200 = LastOperation.from_dict(response.json())
 
@@ -89,13 +88,6 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
-    if response.status_code == 410:
-        response_410 = Empty.from_dict(response.json())
-
-
-
-        return response_410
-
     if response.status_code == 412:
         response_412 = Error.from_dict(response.json())
 
@@ -116,7 +108,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Empty | Error | LastOperation]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | LastOperation]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -135,7 +127,7 @@ def sync_detailed(
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
 
-) -> Response[Empty | Error | LastOperation]:
+) -> Response[Error | LastOperation]:
     """ State of the last operation on a service instance
 
     Args:
@@ -151,7 +143,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Empty | Error | LastOperation]
+        Response[Error | LastOperation]
      """
 
 
@@ -181,7 +173,7 @@ def sync(
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
 
-) -> Empty | Error | LastOperation | None:
+) -> Error | LastOperation | None:
     """ State of the last operation on a service instance
 
     Args:
@@ -197,7 +189,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Empty | Error | LastOperation
+        Error | LastOperation
      """
 
 
@@ -222,7 +214,7 @@ async def asyncio_detailed(
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
 
-) -> Response[Empty | Error | LastOperation]:
+) -> Response[Error | LastOperation]:
     """ State of the last operation on a service instance
 
     Args:
@@ -238,7 +230,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Empty | Error | LastOperation]
+        Response[Error | LastOperation]
      """
 
 
@@ -268,7 +260,7 @@ async def asyncio(
     x_broker_api_version: str,
     x_broker_api_request_identity: str | Unset = UNSET,
 
-) -> Empty | Error | LastOperation | None:
+) -> Error | LastOperation | None:
     """ State of the last operation on a service instance
 
     Args:
@@ -284,7 +276,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Empty | Error | LastOperation
+        Error | LastOperation
      """
 
 
