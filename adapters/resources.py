@@ -1,11 +1,11 @@
-"""Backends realize service instances; the registry (EPM) knows which backend serves
-which manifest type.
+"""Backends realize service instances; the BackendRegistry (the seed's EPM, the same class)
+knows which backend serves which manifest type.
 
 A `Backend` is given the stored manifest and the instance (or binding) record and must
 be idempotent: the operation worker may call the same method again after a crash.
 Backends tag what they create with the instance id, so they need no memory of their own.
 
-Subclass `Backend`, then `epm.register(MyBackend())`; its `manifest_types` become valid
+Subclass `Backend`, then `BackendRegistry.register(MyBackend())`; its `manifest_types` become valid
 values of a manifest's `manifest_type`.
 
 This module keeps the seed's public names; the code lives in the `adapters.backends`

@@ -23,7 +23,7 @@ bench's own client (writing requests, reading answers) is measured the same way 
                  jsonschema, fastjsonschema
     views        esm/_connexion/app.py, the controllers, esm/versions.py
     broker       esm/broker.py, catalog, models, views (the domain)
-    store        adapters/datastore.py and the sqlite3 calls it makes (commits included)
+    store        adapters/ (the stores, and the dummy backend) and the sqlite3 calls (commits included)
     json         json / orjson encoding and decoding
     logging      the logging package and esm/logs.py
     metrics      prometheus_client and esm/metrics.py

@@ -4,11 +4,14 @@ handlers, wired to one store, one BackendRegistry and the broker built on them.
 The request path, outermost first (the one list of it; create_app assembles it):
 
  1. uvicorn parses the request (httptools).
- 2. Starlette's ServerErrorMiddleware (Connexion's first layer): a 500 for what escapes below.
- 3. esm.protocol.ProtocolLayer: times, logs and counts the request; echoes the request
-    identity; serves the plain routes from its table (spec documents, /ui redirect, /health*,
-    /metrics); checks basic auth, the API version and the originating identity; reads, bounds
-    and parses the body; puts the broker's components in connexion.context. Refusals are answered here.
+ 2. Starlette's ServerErrorMiddleware (Connexion's first layer; nothing reaches it: the
+    protocol layer answers what escapes it with the catalogue's 500).
+ 3. esm.protocol.ProtocolLayer, in this order: times, logs and counts the request; echoes the
+    request identity; serves the spec documents and redirects the seed's /ui (before auth:
+    they are public); checks basic auth; serves /health* and /metrics from its table (after
+    auth: what they show depends on it); checks the API version and the originating identity;
+    reads, bounds and parses the body; puts the broker's components in connexion.context.
+    Refusals are answered here.
  4. Connexion's ExceptionMiddleware with this module's handlers: what the layers below raise
     (BrokerError, StoreUnavailable, Connexion's problems, Starlette's 404/405, anything else)
     answered as an error of esm/errors.py.
@@ -52,7 +55,7 @@ from esm.catalog import Catalog
 from esm.config import Settings
 from esm.errors import BrokerError, InternalError, ServiceUnavailable
 from esm.identity import LazyBrokerId
-from esm.instance_listing import InstanceListing as InstanceViews
+from esm.instance_listing import InstanceListing
 from esm.metrics import Metrics
 from esm.operations import Worker
 from esm.protocol import ProtocolLayer
@@ -74,7 +77,7 @@ class Components:
     broker: Broker
     metrics: Metrics
     admin: Admin
-    views: InstanceViews
+    listing: InstanceListing
     limiters: dict = field(default_factory=dict)  # esm/controllers/common.py: threads by kind of call
 
     @classmethod
@@ -85,7 +88,7 @@ class Components:
         worker = Worker(store, backends, catalog, settings, metrics)
         broker = Broker(store, backends, catalog, worker, settings.max_parameters_bytes)
         return cls(settings, store, backends, catalog, worker, broker,
-                   metrics, Admin(store, backends, catalog, worker, broker_id), InstanceViews(store, backends))
+                   metrics, Admin(store, backends, catalog, worker, broker_id), InstanceListing(store, backends))
 
     def start(self) -> None:
         self.worker.start()

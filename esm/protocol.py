@@ -67,11 +67,6 @@ def is_public(path: str) -> bool:
     return path in _PUBLIC_EXACT or path.startswith(_PUBLIC_PREFIXES)
 
 
-def context_of(scope: Scope) -> dict:
-    """The dict Connexion exposes to handlers as `connexion.context`."""
-    return scope.setdefault("extensions", {}).setdefault("connexion_context", {})
-
-
 def header(scope: Scope, name: bytes) -> Optional[bytes]:
     for key, value in scope["headers"]:
         if key == name:

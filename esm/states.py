@@ -5,7 +5,8 @@ Every member is a `str` (enum.StrEnum): it is written to the store and to the wi
 and a value read from the store compares equal to its member (`"ready" == InstanceState.READY`).
 
 Which states are busy (an operation runs on the subject), final (nothing more happens to it) or
-failed, and the texts that go with each kind of operation, are decided here and nowhere else.
+failed, and the word for each kind's outcome, are decided here and nowhere else; the sentences
+an operation's description is made of are esm/operations/texts.py's.
 """
 from __future__ import annotations
 

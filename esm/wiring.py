@@ -1,6 +1,7 @@
 """Which implementations the broker runs on, from its settings: the store (ESM_STORE) and the
-backends (the dummy one, and Docker as the operator configured it). The base modules
-(adapters/datastore.py, adapters/resources.py) know only their contracts."""
+backends (the dummy one, and Docker as the operator configured it). The contract modules
+(adapters/stores/base.py, adapters/backends/base.py and registry.py) import no implementation;
+adapters/datastore.py and adapters/resources.py re-export the seed's names."""
 from __future__ import annotations
 
 from typing import Callable

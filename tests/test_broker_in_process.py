@@ -1,6 +1,6 @@
 """The broker driven directly (no HTTP): its outcomes and the calls its backend receives.
 
-A RecordingBackend (a Backend registered in an BackendRegistry, as any driver is) records every call; the
+A RecordingBackend (a Backend registered in a BackendRegistry, as any driver is) records every call; the
 store is an InMemoryStore; Broker, Worker and Catalog are wired as esm.app's Components.build
 wires them. The HTTP suites check the wire; these check the domain's decisions one by one."""
 from __future__ import annotations

@@ -183,7 +183,7 @@ def test_a_worker_whose_operation_was_taken_over_writes_nothing_even_inside_its_
     from esm.catalog import Catalog
     from esm.metrics import Metrics
     from esm.models import Operation, ServiceInstance
-    from esm.operations import Held, Outcome, Worker, fence_of
+    from esm.operations import Held, Settlement, Worker, fence_of
 
     store = InMemoryStore()
     backends = BackendRegistry([DummyBackend()])
@@ -198,7 +198,7 @@ def test_a_worker_whose_operation_was_taken_over_writes_nothing_even_inside_its_
     stamped.fence = fence_of(op.id, 2)
     store.update(stamped)
 
-    worker._settle(op, Held(epoch=1), Outcome(False, "provision failed: stale view"))
+    worker._settle(op, Held(epoch=1), Settlement(False, "provision failed: stale view"))
     assert store.get(ServiceInstance, "i1").state == "provisioning"  # the subject did not move
     after = store.get(Operation, op.id)
     assert (after.state, after.owner, after.epoch) == ("in progress", "another-replica", 2)

@@ -15,8 +15,9 @@ from typing import Optional
 
 from adapters.backends.context import OperationContext
 from esm.models import Binding, Manifest, ServiceInstance
+from esm.states import OperationKind
 
-OPERATION_KINDS = ("provision", "update", "deprovision", "bind", "unbind")
+OPERATION_KINDS = tuple(kind.value for kind in OperationKind)  # as manifests spell them
 
 
 @dataclass

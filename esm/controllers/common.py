@@ -65,7 +65,12 @@ async def run(fn, *args, costly: Flag = False, blocking: Flag = False, **kwargs)
       get threads of their own (WAITING_AT_ONCE), so that a burst of them cannot take the ones
       store calls need.
     - CPU-bound work (`costly`: parsing a manifest, a plan's parameter schema) runs in a thread
-      one at a time (COSTLY_AT_ONCE), so that the loop waits behind one switch interval at most.
+      one at a time (COSTLY_AT_ONCE), so that the loop waits behind one switch interval at most;
+      a call that may also block (`blocking`, or any such callable when the store's reads block:
+      MongoDB) takes a waiting thread instead, where its CPU-bound part is not serialized.
+    - SQLite's writes made on the loop share a lock with the worker's threads: they wait for
+      a worker's commit at most (microseconds; with ESM_SQLITE_SYNC=full the store says its
+      writes block and they run in threads).
     Every store and backend is called from several threads anyway (the operation worker, the
     health and metrics threads): they must be safe to call from any thread."""
     esm = components()
@@ -119,11 +124,11 @@ def incomplete(accepts_incomplete: Optional[bool], accept_incomplete: Optional[b
 
 
 def api_minor() -> int:
-    """The minor OSB version the request speaks (APIVersionMiddleware checked it)."""
+    """The minor OSB version the request speaks (esm/protocol.py checked it)."""
     return versions.minor_of(request_context())
 
 
 def caller() -> Caller:
-    """Who asked, as the protocol middlewares parsed it."""
+    """Who asked, as the protocol layer (esm/protocol.py) parsed it."""
     context = request_context()
     return Caller(context.get("originating_identity"), context.get("request_identity"))

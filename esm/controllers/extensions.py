@@ -35,7 +35,7 @@ async def delete_manifest(manifest_id):
 
 async def list_instances(limit=None, after=None, include_deleted=False):
     """A JSON array, as the original ESM answered; the count and the next page in headers."""
-    instances, total, following = await read(components().views.page, limit, after, include_deleted)
+    instances, total, following = await read(components().listing.page, limit, after, include_deleted)
     headers = {TOTAL_COUNT: str(total)}
     if following is not None:
         query = urlencode({"limit": limit, "after": following,
@@ -45,8 +45,8 @@ async def list_instances(limit=None, after=None, include_deleted=False):
 
 
 async def get_instance(instance_id):
-    return view_answer(Listed(await in_thread(components().views.one, instance_id)))  # it may ask the engine
+    return view_answer(Listed(await in_thread(components().listing.one, instance_id)))  # it may ask the engine
 
 
 async def list_operations(instance_id):
-    return view_answer(Listed({"operations": await read(components().views.operations, instance_id)}))
+    return view_answer(Listed({"operations": await read(components().listing.operations, instance_id)}))

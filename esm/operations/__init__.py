@@ -34,7 +34,5 @@ from esm.operations.records import (
 )
 from esm.operations.worker import Worker
 
-Outcome = Settlement  # its name before the domain's outcomes (esm.outcomes) existed
-
-__all__ = ["Worker", "Held", "Settlement", "Outcome", "SYNC_BOUNDED", "fence_of", "fenced_out",
+__all__ = ["Worker", "Held", "Settlement", "SYNC_BOUNDED", "fence_of", "fenced_out",
            "new_operation_id", "overdue", "subject_of"]

@@ -56,6 +56,7 @@ from adapters.backends.docker.swarm import SwarmMode
 from adapters.backends.errors import BackendFailure, ManifestInvalid, OperationCancelled
 from adapters.parse_cache import ParseCache
 from esm.models import Manifest, ServiceInstance
+from esm.states import OperationKind
 
 log = logging.getLogger("esm.docker")
 
@@ -169,7 +170,7 @@ class DockerBackend(ContainerMode, SwarmMode, Binding, Backend):
         return True
 
     def call_blocks(self, kind):
-        return kind != "unbind"  # they ask the engine, and wait for it; unbind removes nothing
+        return kind != OperationKind.UNBIND  # they ask the engine, and wait for it; unbind removes nothing
 
     @staticmethod
     def environment(instance: ServiceInstance, manifest: Manifest, svc: ServiceSpec) -> dict:

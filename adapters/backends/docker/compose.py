@@ -2,7 +2,7 @@
 the `docker-compose` and `docker-swarm` manifest types, before anything touches an engine.
 
 Every value is checked for type and range here (a wrong one is a ManifestInvalid naming the
-field, which the registry answers with 400); what a manifest is *allowed* to ask for is the
+field, which the catalog answers with 400); what a manifest is *allowed* to ask for is the
 Docker policy's decision (adapters/backends/docker/policy.py). Every key accepted is applied by the
 backend, but `expose` (it documents ports) and the compose tool's own IGNORED_KEYS; keys a
 manifest type cannot apply are refused, never silently dropped.
